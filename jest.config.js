@@ -12,6 +12,8 @@ const shared = {
 };
 
 module.exports = {
+  // Integration tests drive a real broker; unit tests finish in far less.
+  testTimeout: 180000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,scripts,schemas}/**/*.spec.ts'] },
     {
@@ -19,7 +21,6 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services,scripts,test}/**/*.it.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
-      testTimeout: 120000,
     },
   ],
 };
