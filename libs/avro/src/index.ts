@@ -1,0 +1,12 @@
+export * from './errors';
+export * from './logical-types';
+export * from './schema-set';
+export * from './catalog';
+export * from './compatibility';
+export * from './registry';
+export * from './codec';
+export * from './sample-value';
+export { scanProblem, COLLECTION_ITEMS_MAX } from './scan';
+export * from './codegen';
+export * from './tooling';
+export * from './resolver';
