@@ -1,0 +1,4 @@
+export * from './decider';
+export * from './runtime';
+export * from './projection';
+export * from './nest';

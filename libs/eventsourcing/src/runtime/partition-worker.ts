@@ -1,0 +1,340 @@
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
+import { extractTraceContext, injectTraceContext } from '@billing/telemetry';
+import { DomainError, InvariantViolation } from '../decider';
+import { RuntimeMetrics } from './metrics';
+import { readPartitionsToEnd } from './partition-reader';
+import { SnapshotStore } from './snapshot-store';
+import { EventMetadata, InputRecord, RoutedCommand, RuntimeOptions, ServiceDefinition } from './types';
+
+export interface WorkerLogger {
+  info(message: string, fields?: object): void;
+  warn(message: string, fields?: object): void;
+  error(message: string, fields?: object): void;
+}
+
+interface StagedEvent<E, S> {
+  readonly aggregateKey: string;
+  readonly event: E;
+  readonly stateAfter: S;
+  readonly metadata: EventMetadata;
+  readonly headers: Record<string, string | Buffer>;
+}
+
+/**
+ * Owns partition p of a service: the state of every aggregate whose key hashes to p, the transactional producer
+ * that appends to partition p of the service's topics, and the input positions its log records.
+ *
+ * Exactly-once effect: for each slice of input records, the resulting events, dead letters, extra outputs and the
+ * new input positions are written in ONE Kafka transaction. The positions topic is the truth about what has
+ * been processed; consumer-group offsets are only a hint for where to start fetching. A restarted or rebalanced
+ * worker fences its predecessor (same transactional id), folds its own log and skips every input at or below
+ * the recorded position. We do not use sendOffsets: kafkajs issue #430 (CONCURRENT_TRANSACTIONS not retried in
+ * addOffsetsToTxn) cannot bite a transaction that never adds offsets.
+ */
+export class PartitionWorker<C, E, S> {
+  private readonly states = new Map<string, S>();
+  private readonly positions = new Map<string, bigint>();
+  private ownOffset = -1n;
+  private eventsApplied = 0n;
+  private eventsSinceSnapshot = 0;
+  private producer: Producer | undefined;
+  private broken = false;
+
+  constructor(
+    private readonly definition: ServiceDefinition<C, E, S>,
+    readonly partition: number,
+    private readonly kafka: Kafka,
+    private readonly snapshots: SnapshotStore,
+    private readonly options: RuntimeOptions,
+    private readonly metrics: RuntimeMetrics,
+    private readonly logger: WorkerLogger,
+  ) {}
+
+  get isBroken(): boolean {
+    return this.broken;
+  }
+
+  /** Fences any previous owner, restores the newest snapshot and folds the own log from there. */
+  async start(heartbeat?: () => Promise<void>): Promise<void> {
+    const started = Date.now();
+    const producer = this.kafka.producer({
+      transactionalId: `${this.definition.name}.${this.definition.eventTopic}.p${this.partition}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 60_000,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10, initialRetryTime: 100 },
+    });
+    // connect() runs InitProducerId for the transactional id: it aborts whatever a dead predecessor left open and
+    // fences it, so the log we fold below cannot change under us.
+    await producer.connect();
+    this.producer = producer;
+
+    const snapshot = await this.snapshots.latest(this.partition);
+    if (snapshot) {
+      for (const [key, value] of (snapshot.state as { aggregates: [string, unknown][] }).aggregates) {
+        this.states.set(key, this.definition.stateCodec.fromJSON(value));
+      }
+      this.ownOffset = BigInt(snapshot.ownOffset);
+      this.eventsApplied = BigInt(snapshot.eventsApplied);
+    }
+    let replayed = 0;
+    const { decider, eventCodec, positionCodec, eventTopic, positionsTopic } = this.definition;
+    await readPartitionsToEnd(
+      this.kafka,
+      [
+        { topic: eventTopic, partition: this.partition, fromOffset: (this.ownOffset + 1n).toString() },
+        { topic: positionsTopic, partition: this.partition, fromOffset: '0' },
+      ],
+      async (target, messages) => {
+        if (target.topic === eventTopic) {
+          for (const message of messages) {
+            if (!message.value || !message.key) continue;
+            const key = message.key.toString();
+            const event = await eventCodec.decode(message.value);
+            this.states.set(key, decider.evolve(this.states.get(key) ?? decider.initialState, event));
+            this.ownOffset = BigInt(message.offset);
+            this.eventsApplied++;
+            replayed++;
+          }
+          this.metrics.rebuildRecords.add(messages.length, this.metrics.labels({ partition: this.partition }));
+        } else {
+          for (const message of messages) {
+            if (!message.value) continue;
+            const position = await positionCodec.decode(message.value);
+            this.positions.set(position.inputTopic, BigInt(position.offset));
+          }
+        }
+      },
+      { heartbeat },
+    );
+    this.metrics.partitionsReady.add(1, this.metrics.labels());
+    this.logger.info('partition rebuilt', {
+      partition: this.partition,
+      fromSnapshotOffset: snapshot?.ownOffset ?? null,
+      eventsReplayed: replayed,
+      aggregates: this.states.size,
+      positions: Object.fromEntries([...this.positions].map(([k, v]) => [k, v.toString()])),
+      durationMs: Date.now() - started,
+    });
+  }
+
+  /** Last input offset whose effect is in the log, per input topic (for tests and operators). */
+  positionOf(topic: string): bigint | undefined {
+    return this.positions.get(topic);
+  }
+
+  stateOf(aggregateKey: string): S | undefined {
+    return this.states.get(aggregateKey);
+  }
+
+  aggregateKeys(): string[] {
+    return [...this.states.keys()];
+  }
+
+  /** Decides and appends a batch of input records from one input topic partition. */
+  async process(records: readonly InputRecord[], heartbeat: () => Promise<void>): Promise<void> {
+    if (this.broken || !this.producer) throw new Error(`worker for partition ${this.partition} is not usable`);
+    for (let i = 0; i < records.length; i += this.options.batchRecordsMax) {
+      await this.processSlice(records.slice(i, i + this.options.batchRecordsMax));
+      await heartbeat();
+    }
+  }
+
+  private async processSlice(records: readonly InputRecord[]): Promise<void> {
+    const started = Date.now();
+    const { definition } = this;
+    const staged = new Map<string, S>();
+    const stagedEvents: StagedEvent<E, S>[] = [];
+    const deadLetters: Message[] = [];
+    const lastOffsetByTopic = new Map<string, string>();
+    let skipped = 0;
+
+    for (const record of records) {
+      const processedUpTo = this.positions.get(record.topic);
+      if (processedUpTo !== undefined && BigInt(record.offset) <= processedUpTo) {
+        skipped++;
+        continue;
+      }
+      lastOffsetByTopic.set(record.topic, record.offset);
+      const parentContext = extractTraceContext(record.headers as never);
+      const span = trace.getTracer(definition.name).startSpan(`${definition.name} process ${record.topic}`, { kind: SpanKind.CONSUMER }, parentContext);
+      const spanContext = trace.setSpan(parentContext, span);
+      try {
+        const binding = definition.inputs.find((b) => b.topic === record.topic);
+        if (!binding) throw new Error(`no input binding for topic ${record.topic}`);
+        let routed: readonly RoutedCommand<C>[];
+        try {
+          routed = await binding.toCommands(record);
+        } catch (error) {
+          if (error instanceof InvariantViolation) throw error;
+          deadLetters.push(await this.deadLetter(record, error));
+          continue;
+        }
+        let index = 0;
+        for (const route of routed) {
+          const keys = 'broadcast' in route ? this.allAggregateKeys(staged) : [route.aggregateKey];
+          for (const aggregateKey of keys) {
+            const before = staged.get(aggregateKey) ?? this.states.get(aggregateKey) ?? definition.decider.initialState;
+            let events: readonly E[];
+            try {
+              events = definition.decider.decide(route.command, before);
+            } catch (error) {
+              if (error instanceof InvariantViolation || !(error instanceof DomainError)) throw error;
+              deadLetters.push(await this.deadLetter(record, error, aggregateKey));
+              continue;
+            }
+            let after = before;
+            for (const event of events) {
+              after = definition.decider.evolve(after, event);
+              const eventId = `${definition.name}:${record.topic}:${record.partition}:${record.offset}:${index++}`;
+              const headers = injectTraceContext(spanContext, {
+                'billing-event-id': eventId,
+                'billing-causation': `${record.topic}:${record.partition}:${record.offset}`,
+              });
+              stagedEvents.push({
+                aggregateKey,
+                event,
+                stateAfter: after,
+                headers,
+                metadata: {
+                  eventId,
+                  aggregateKey,
+                  causationId: headerString(record.headers['billing-event-id']) ?? `${record.topic}:${record.partition}:${record.offset}`,
+                  correlationId: headerString(record.headers['billing-correlation-id']) ?? eventId,
+                  recordedAt: new Date(),
+                },
+              });
+            }
+            if (events.length > 0) staged.set(aggregateKey, after);
+          }
+        }
+      } finally {
+        span.end();
+      }
+    }
+    if (skipped > 0) this.metrics.recordsSkipped.add(skipped, this.metrics.labels({ topic: records[0].topic }));
+    if (lastOffsetByTopic.size === 0) return;
+
+    const eventMessages: Message[] = [];
+    const extraByTopic = new Map<string, Message[]>();
+    for (const staged_ of stagedEvents) {
+      const value = await definition.eventCodec.encode(staged_.event, staged_.metadata);
+      eventMessages.push({ key: staged_.aggregateKey, value, headers: staged_.headers, partition: this.partition });
+      if (definition.extraOutputs) {
+        for (const extra of await definition.extraOutputs(staged_.aggregateKey, staged_.event, staged_.stateAfter)) {
+          const list = extraByTopic.get(extra.topic) ?? [];
+          list.push({ key: extra.key, value: extra.value, headers: { ...staged_.headers, ...(extra.headers ?? {}) }, partition: this.partition });
+          extraByTopic.set(extra.topic, list);
+        }
+      }
+    }
+    const positionMessages: Message[] = [];
+    for (const [topic, offset] of lastOffsetByTopic) {
+      const value = await definition.positionCodec.encode({ inputTopic: topic, partition: this.partition, offset });
+      positionMessages.push({ key: `${topic}:${this.partition}`, value, partition: this.partition });
+    }
+    const topicMessages = [
+      { topic: definition.eventTopic, messages: eventMessages },
+      ...[...extraByTopic].map(([topic, messages]) => ({ topic, messages })),
+      { topic: definition.deadLetterTopic, messages: deadLetters },
+      { topic: definition.positionsTopic, messages: positionMessages },
+    ].filter((t) => t.messages.length > 0);
+
+    const transaction = await this.producer!.transaction();
+    let metadata;
+    try {
+      metadata = await transaction.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+      await transaction.commit();
+    } catch (error) {
+      this.broken = true;
+      this.metrics.transactions.add(1, this.metrics.labels({ outcome: 'failed' }));
+      try {
+        if (transaction.isActive()) await transaction.abort();
+      } catch {
+        // The producer may be fenced; a new worker will abort whatever remains open.
+      }
+      throw error;
+    }
+    // Only now, with the transaction committed, does the in-memory state move.
+    for (const [key, state] of staged) this.states.set(key, state);
+    for (const [topic, offset] of lastOffsetByTopic) this.positions.set(topic, BigInt(offset));
+    const own = metadata.find((m) => m.topicName === definition.eventTopic);
+    if (own && eventMessages.length > 0) this.ownOffset = BigInt(own.baseOffset ?? '0') + BigInt(eventMessages.length) - 1n;
+    this.eventsApplied += BigInt(eventMessages.length);
+    this.eventsSinceSnapshot += eventMessages.length;
+
+    const labels = this.metrics.labels({ topic: records[0].topic });
+    this.metrics.transactions.add(1, this.metrics.labels({ outcome: 'committed' }));
+    this.metrics.recordsIn.add(records.length - skipped, labels);
+    this.metrics.eventsOut.add(eventMessages.length, this.metrics.labels());
+    this.metrics.batchDuration.record(Date.now() - started, this.metrics.labels());
+    for (const letter of deadLetters) {
+      this.metrics.deadLetters.add(1, this.metrics.labels({ reason: headerString(letter.headers?.['billing-reason-code']) ?? 'UNKNOWN' }));
+    }
+    if (this.eventsSinceSnapshot >= this.options.snapshotEveryEvents) await this.snapshot();
+  }
+
+  /** Saves the state of every aggregate of the partition with the own-log offset it reflects. */
+  async snapshot(): Promise<void> {
+    const aggregates = [...this.states].map(([key, state]) => [key, this.definition.stateCodec.toJSON(state)]);
+    await this.snapshots.save({
+      partition: this.partition,
+      ownOffset: this.ownOffset.toString(),
+      eventsApplied: this.eventsApplied.toString(),
+      state: { aggregates },
+    });
+    this.eventsSinceSnapshot = 0;
+  }
+
+  async stop(): Promise<void> {
+    this.broken = true;
+    this.metrics.partitionsReady.add(-1, this.metrics.labels());
+    await this.producer?.disconnect().catch(() => undefined);
+    this.producer = undefined;
+  }
+
+  private allAggregateKeys(staged: Map<string, S>): string[] {
+    return [...new Set([...this.states.keys(), ...staged.keys()])];
+  }
+
+  private async deadLetter(record: InputRecord, error: unknown, aggregateKey?: string): Promise<Message> {
+    const reasonCode = error instanceof DomainError ? error.reasonCode : 'PROCESSING_ERROR';
+    const reasonMessage = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof DomainError)) {
+      this.logger.error('unexpected error on an input record; sent to the dead-letter topic', {
+        topic: record.topic, partition: record.partition, offset: record.offset, error: reasonMessage,
+      });
+    }
+    const originalHeaders: Record<string, Buffer> = {};
+    for (const [k, v] of Object.entries(record.headers)) {
+      const first = Array.isArray(v) ? v[0] : v;
+      if (first !== undefined) originalHeaders[k] = Buffer.isBuffer(first) ? first : Buffer.from(String(first));
+    }
+    const value = await this.definition.deadLetterCodec.encode({
+      originalTopic: record.topic,
+      originalPartition: record.partition,
+      originalOffset: record.offset,
+      originalKey: record.key,
+      originalValue: record.value ?? Buffer.alloc(0),
+      originalHeaders,
+      reasonCode,
+      reasonMessage: aggregateKey ? `${reasonMessage} (aggregate ${aggregateKey})` : reasonMessage,
+      failedAt: new Date(),
+      service: this.definition.name,
+    });
+    return {
+      key: `${record.topic}-${record.partition}-${record.offset}`,
+      value,
+      partition: this.partition,
+      headers: { 'billing-reason-code': reasonCode, ...injectTraceContext(context.active(), {}) },
+    };
+  }
+}
+
+function headerString(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}

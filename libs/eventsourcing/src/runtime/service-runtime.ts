@@ -1,0 +1,231 @@
+import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { telemetryApi } from '@billing/telemetry';
+import { InvariantViolation } from '../decider';
+import { CoPartitionedAssigner } from './copartitioned-assigner';
+import { RuntimeMetrics } from './metrics';
+import { PartitionWorker, WorkerLogger } from './partition-worker';
+import { SnapshotStore } from './snapshot-store';
+import { defaultRuntimeOptions, InputRecord, RuntimeOptions, ServiceDefinition } from './types';
+
+const consoleLogger: WorkerLogger = {
+  info: (message, fields) => console.log(JSON.stringify({ level: 'info', message, ...fields })),
+  warn: (message, fields) => console.warn(JSON.stringify({ level: 'warn', message, ...fields })),
+  error: (message, fields) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
+};
+
+export interface ServiceRuntimeDependencies {
+  readonly kafka: Kafka;
+  readonly dataSource: DataSource;
+  readonly options?: Partial<RuntimeOptions>;
+  readonly logger?: WorkerLogger;
+  /** Called when an invariant breaks. The default stops the process: writing on would corrupt the books. */
+  readonly onFatal?: (error: Error) => void;
+}
+
+/**
+ * Runs one event-sourced service: a consumer group over its inputs with co-partitioned assignment, one
+ * PartitionWorker per assigned partition, rebuilt from the log on assignment.
+ */
+export class ServiceRuntime<C, E, S> {
+  private consumer: Consumer | undefined;
+  private readonly workers = new Map<number, { worker: PartitionWorker<C, E, S>; started: Promise<void>; rebuilt: boolean }>();
+  private readonly options: RuntimeOptions;
+  private readonly logger: WorkerLogger;
+  private readonly metrics: RuntimeMetrics;
+  private readonly snapshots: SnapshotStore;
+  private assigned = new Set<number>();
+  private readonly consumedUpTo = new Map<string, bigint>();
+  private joined = false;
+  private stopping = false;
+
+  constructor(private readonly definition: ServiceDefinition<C, E, S>, private readonly deps: ServiceRuntimeDependencies) {
+    this.options = { ...defaultRuntimeOptions, ...deps.options };
+    this.logger = deps.logger ?? consoleLogger;
+    this.metrics = new RuntimeMetrics(telemetryApi(definition.name).meter, definition.name);
+    this.snapshots = new SnapshotStore(deps.dataSource, definition.name);
+  }
+
+  /** Ready once the consumer joined its group and every assigned partition is rebuilt. */
+  async isReady(): Promise<boolean> {
+    if (!this.joined || this.stopping) return false;
+    for (const p of this.assigned) {
+      const entry = this.workers.get(p);
+      if (!entry || !entry.rebuilt || entry.worker.isBroken) return false;
+    }
+    return true;
+  }
+
+  /** Resolves when ready, or rejects after timeoutMs. */
+  async waitUntilReady(timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await this.isReady())) {
+      if (Date.now() > deadline) throw new Error(`${this.definition.name} not ready after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Resolves once every input partition has been consumed up to its end offset as of the call (tests, demos, bench). */
+  async waitUntilCaughtUp(timeoutMs = 120_000): Promise<void> {
+    const admin = this.deps.kafka.admin();
+    await admin.connect();
+    const deadline = Date.now() + timeoutMs;
+    try {
+      const ends: [string, string, number, bigint][] = [];
+      for (const input of this.definition.inputs) {
+        for (const o of await admin.fetchTopicOffsets(input.topic)) ends.push([`${input.topic}:${o.partition}`, input.topic, o.partition, BigInt(o.high)]);
+      }
+      for (;;) {
+        // A restarted consumer that starts at the end sees no batch, so its committed offset counts as well.
+        const committed = new Map<string, bigint>();
+        for (const t of await admin.fetchOffsets({ groupId: this.definition.name, topics: this.definition.inputs.map((i) => i.topic) })) {
+          for (const p of t.partitions) if (p.offset !== '-1') committed.set(`${t.topic}:${p.partition}`, BigInt(p.offset) - 1n);
+        }
+        const behind = ends.filter(([key, topic, partition, end]) => {
+          if (end === 0n) return false;
+          const done = [this.consumedUpTo.get(key), committed.get(key), this.worker(partition)?.positionOf(topic)]
+            .reduce<bigint>((a, b) => (b !== undefined && b > a ? b : a), -1n);
+          return done < end - 1n;
+        });
+        if (behind.length === 0) return;
+        if (Date.now() > deadline) throw new Error(`${this.definition.name} still behind on ${behind.map(([k]) => k).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  assignedPartitions(): number[] {
+    return [...this.assigned].sort((a, b) => a - b);
+  }
+
+  worker(partition: number): PartitionWorker<C, E, S> | undefined {
+    return this.workers.get(partition)?.worker;
+  }
+
+  async start(): Promise<void> {
+    const { definition, options } = this;
+    const consumer = this.deps.kafka.consumer({
+      groupId: definition.name,
+      partitionAssigners: [CoPartitionedAssigner],
+      readUncommitted: false,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs,
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+      retry: { retries: 5 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onAssignment(payload.memberAssignment));
+    // Also fires for batches of transaction markers only, which never reach eachBatch.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      this.consumedUpTo.set(`${payload.topic}:${payload.partition}`, BigInt(payload.lastOffset));
+    });
+    await consumer.connect();
+    for (const input of definition.inputs) await consumer.subscribe({ topic: input.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect().catch(() => undefined);
+    for (const { worker } of this.workers.values()) await worker.stop();
+    this.workers.clear();
+  }
+
+  private onAssignment(memberAssignment: Record<string, number[]>): void {
+    const partitions = new Set<number>();
+    for (const list of Object.values(memberAssignment)) for (const p of list) partitions.add(p);
+    // Eager rebalancing: a partition kept across a rebalance was never owned by anyone else meanwhile, so its
+    // worker stays; a partition that left is dropped (its new owner fences our producer anyway).
+    for (const [p, entry] of this.workers) {
+      if (!partitions.has(p)) {
+        this.workers.delete(p);
+        void entry.worker.stop();
+      }
+    }
+    this.assigned = partitions;
+    this.joined = true;
+    for (const p of partitions) this.ensureWorker(p);
+    this.logger.info('partitions assigned', { service: this.definition.name, partitions: [...partitions] });
+  }
+
+  private ensureWorker(partition: number, heartbeat?: () => Promise<void>) {
+    let entry = this.workers.get(partition);
+    if (!entry || entry.worker.isBroken) {
+      const worker = new PartitionWorker(this.definition, partition, this.deps.kafka, this.snapshots, this.options, this.metrics, this.logger);
+      const started = worker.start(heartbeat);
+      const created = { worker, started, rebuilt: false };
+      started.then(
+        () => { created.rebuilt = true; },
+        (error) => this.logger.error('partition rebuild failed', { partition, error: String(error) }),
+      );
+      entry = created;
+      this.workers.set(partition, entry);
+    }
+    return entry;
+  }
+
+  private async onBatch({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    let entry = this.ensureWorker(batch.partition, heartbeat);
+    try {
+      await waitWithHeartbeats(entry.started, heartbeat);
+    } catch (error) {
+      this.workers.delete(batch.partition);
+      throw error;
+    }
+    if (entry.worker.isBroken) entry = this.ensureWorker(batch.partition, heartbeat);
+    const records: InputRecord[] = batch.messages.map((m) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: m.offset,
+      key: m.key,
+      value: m.value,
+      headers: m.headers ?? {},
+      timestamp: m.timestamp,
+    }));
+    try {
+      await entry.worker.process(records, heartbeat);
+    } catch (error) {
+      if (error instanceof InvariantViolation) {
+        this.logger.error('invariant violated; stopping the service', { error: error.message, partition: batch.partition });
+        (this.deps.onFatal ?? defaultFatal)(error);
+      }
+      // The transaction failed: state may be ahead of the log. Drop the worker; the batch is redelivered and a
+      // fresh worker rebuilds from the log and skips what is already there.
+      this.workers.delete(batch.partition);
+      await entry.worker.stop();
+      throw error;
+    }
+    const last = batch.messages[batch.messages.length - 1].offset;
+    resolveOffset(last);
+    this.metrics.setLag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n));
+    // Consumer offsets are a fetch hint only (the positions topic is the truth), so a lost commit costs a skip, never a duplicate.
+    await commitOffsetsIfNecessary().catch(() => undefined);
+    await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]).catch(() => undefined);
+  }
+}
+
+async function waitWithHeartbeats(promise: Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
+  let settled = false;
+  const guarded = promise.finally(() => { settled = true; });
+  while (!settled) {
+    await Promise.race([guarded, new Promise((r) => setTimeout(r, 1_000))]);
+    if (!settled) await heartbeat().catch(() => undefined);
+  }
+  await guarded;
+}
+
+function defaultFatal(error: Error): void {
+  // Let the log line flush, then stop hard: an invariant failure must not be retried into the books.
+  setImmediate(() => process.exit(70));
+  throw error;
+}

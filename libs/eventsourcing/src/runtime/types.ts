@@ -1,0 +1,116 @@
+import type { IHeaders } from 'kafkajs';
+import type { Decider } from '../decider';
+
+/** A record as consumed from Kafka, before decoding. */
+export interface InputRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: IHeaders;
+  readonly timestamp: string;
+}
+
+/** A command addressed to one aggregate (customer account) or to every aggregate of the partition (clock ticks). */
+export type RoutedCommand<C> =
+  | { readonly aggregateKey: string; readonly command: C }
+  | { readonly broadcast: true; readonly command: C };
+
+export interface InputBinding<C> {
+  readonly topic: string;
+  /**
+   * Decodes a record and maps it to commands. Throws a DomainError for bad input (it goes to the dead-letter
+   * topic); returns [] for records the service has no interest in.
+   */
+  toCommands(record: InputRecord): Promise<readonly RoutedCommand<C>[]>;
+}
+
+/** Metadata the runtime gives the event codec: ids and causation are derived from the input position, so they are deterministic. */
+export interface EventMetadata {
+  readonly eventId: string;
+  readonly aggregateKey: string;
+  readonly causationId: string;
+  readonly correlationId: string;
+  readonly recordedAt: Date;
+}
+
+export interface OutputRecord {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: Buffer | null;
+  readonly headers?: Record<string, string | Buffer>;
+}
+
+export interface EventCodec<E> {
+  encode(event: E, metadata: EventMetadata): Promise<Buffer>;
+  decode(value: Buffer): Promise<E>;
+}
+
+export interface RecordCodec<T> {
+  encode(value: T): Promise<Buffer>;
+  decode(buffer: Buffer): Promise<T>;
+}
+
+export interface DeadLetter {
+  readonly originalTopic: string;
+  readonly originalPartition: number;
+  readonly originalOffset: string;
+  readonly originalKey: Buffer | null;
+  readonly originalValue: Buffer;
+  readonly originalHeaders: Record<string, Buffer>;
+  readonly reasonCode: string;
+  readonly reasonMessage: string;
+  readonly failedAt: Date;
+  readonly service: string;
+}
+
+export interface InputPosition {
+  readonly inputTopic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export interface StateCodec<S> {
+  toJSON(state: S): unknown;
+  fromJSON(json: unknown): S;
+}
+
+/** Everything the runtime needs to run one event-sourced service. */
+export interface ServiceDefinition<C, E, S> {
+  /** Service name: consumer group, transactional ids, PostgreSQL schema, metric labels. */
+  readonly name: string;
+  readonly decider: Decider<C, E, S>;
+  /** The service's own, append-only event topic: the books its state is the fold of. */
+  readonly eventTopic: string;
+  readonly deadLetterTopic: string;
+  /** Compacted topic with the last input offset processed, per input topic and partition, written in the same transaction as the events. */
+  readonly positionsTopic: string;
+  readonly inputs: readonly InputBinding<C>[];
+  readonly eventCodec: EventCodec<E>;
+  readonly deadLetterCodec: RecordCodec<DeadLetter>;
+  readonly positionCodec: RecordCodec<InputPosition>;
+  readonly stateCodec: StateCodec<S>;
+  /** Extra records an event causes on other owned topics (e.g. a compacted balances topic); written in the same transaction. */
+  extraOutputs?(aggregateKey: string, event: E, stateAfter: S): Promise<readonly OutputRecord[]>;
+}
+
+export interface RuntimeOptions {
+  /** Records handed to one decide/append transaction at most (kafkajs may fetch more; we slice). */
+  readonly batchRecordsMax: number;
+  /** Events appended since the last snapshot before a new snapshot of the partition is taken. */
+  readonly snapshotEveryEvents: number;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly partitionsConsumedConcurrently: number;
+  readonly maxBytesPerPartition: number;
+}
+
+export const defaultRuntimeOptions: RuntimeOptions = {
+  batchRecordsMax: 500,
+  snapshotEveryEvents: 10_000,
+  sessionTimeoutMs: 30_000,
+  heartbeatIntervalMs: 3_000,
+  partitionsConsumedConcurrently: 1,
+  maxBytesPerPartition: 1_048_576,
+};
