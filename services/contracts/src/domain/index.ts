@@ -1,0 +1,11 @@
+export * from './commands';
+export * from './events';
+export * from './state';
+export * from './terms';
+export * from './errors';
+export * from './decide';
+export * from './evolve';
+export * from './decider';
+export * from './queries';
+export * from './dates';
+export { validateTerms, endDateOf } from './validate-terms';

@@ -1,0 +1,64 @@
+import { Big } from '@billing/money';
+import { BillingAlignment } from './periods';
+
+/**
+ * What a contract terms version grants, in entitlements' own words (mapped from contracts.events.v1 by the
+ * adapter, field for field: which feature each grant becomes is decided here, in the domain).
+ */
+export type CommitScope = 'monthly' | 'pooled_quarterly' | 'pooled_annual';
+
+export interface MeteredGrant {
+  readonly meterCode: string;
+  readonly includedUnitsPerMonth: Big;
+  readonly commitScope: CommitScope;
+  readonly trueUp: boolean;
+  /** false: the contract blocks usage beyond the allowance, so the balance never goes below zero */
+  readonly overageAllowed: boolean;
+  /** empty: DEFAULT_THRESHOLD_PERCENTS */
+  readonly thresholdPercents: readonly number[];
+}
+
+export interface SeatGrant {
+  readonly featureCode: string;
+  readonly seats: number;
+}
+
+export interface FlagGrant {
+  readonly featureCode: string;
+  readonly enabled: boolean;
+}
+
+export interface CreditGrantTerms {
+  readonly creditId: string;
+  readonly meterCode: string;
+  readonly units: Big;
+  readonly validFrom: string;
+  /** exclusive */
+  readonly expiresOn: string;
+  readonly priority: number;
+  readonly lowBalanceUnits: Big;
+}
+
+export interface ContractGrants {
+  readonly contractId: string;
+  readonly termsVersion: number;
+  /** this version applies on [effectiveDate, endDate) */
+  readonly effectiveDate: string;
+  readonly endDate: string;
+  readonly contractStartDate: string;
+  readonly billingAlignment: BillingAlignment;
+  readonly metered: readonly MeteredGrant[];
+  readonly seats: readonly SeatGrant[];
+  readonly flags: readonly FlagGrant[];
+  readonly credits: readonly CreditGrantTerms[];
+}
+
+export const DEFAULT_THRESHOLD_PERCENTS: readonly number[] = [50, 80, 100];
+
+/** Feature codes: the meter's own allowance, its pool (true-up contracts), its prepaid credits. */
+export function poolFeatureCode(meterCode: string, scope: Exclude<CommitScope, 'monthly'>): string {
+  return `${meterCode}.${scope === 'pooled_quarterly' ? 'quarterly' : 'annual'}-pool`;
+}
+export function creditsFeatureCode(meterCode: string): string {
+  return `${meterCode}.credits`;
+}

@@ -1,0 +1,11 @@
+export * from './commands';
+export * from './events';
+export * from './grants';
+export * from './state';
+export * from './errors';
+export * from './periods';
+export * from './dates';
+export * from './balances';
+export { decide } from './decide';
+export * from './evolve';
+export * from './decider';

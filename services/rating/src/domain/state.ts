@@ -1,0 +1,113 @@
+import type { Big } from '@billing/money';
+import type { PrepaidCredit, UsagePriceLine } from './commands';
+import type { BillingPeriod, BillingPeriodAlignment } from './periods';
+
+export const DAY_MS = 86_400_000;
+
+export interface RatingConfig {
+  /** How long after its end a period still takes usage before it is rated final (same as metering's). */
+  readonly graceMs: number;
+  /** How long a closed period's usage is kept for late usage and true-ups; must exceed a pooled year + the dedup window. */
+  readonly closedPeriodRetentionMs: number;
+  readonly periodsClosedPerTickMax: number;
+  readonly uniqueValuesMax: number;
+}
+
+export const defaultRatingConfig: RatingConfig = {
+  graceMs: 60 * 60_000,
+  closedPeriodRetentionMs: 400 * DAY_MS,
+  periodsClosedPerTickMax: 1_200,
+  uniqueValuesMax: 1_000_000,
+};
+
+export const PRICE_LINES_MAX = 200;
+export const RAMPS_MAX = 120;
+export const TERMS_VERSIONS_MAX = 100;
+export const PREPAID_CREDITS_MAX = 1_000;
+
+/**
+ * One price line's usage in one period, kept as aggregates (not events) so rating a period is O(ramps): sums and
+ * counts per ramp segment, and the period-wide max / latest / distinct values for the other aggregations.
+ * Segment key: the ramp's effectiveFrom, '' for the line's base pricing.
+ */
+export interface LineUsage {
+  readonly sumBySegment: Map<string, Big>;
+  readonly countBySegment: Map<string, number>;
+  max: Big | null;
+  latest: { quantity: Big; eventTimeMs: number; eventId: string } | null;
+  /** Latest event time seen: max / latest / unique_count are priced by the ramp in effect then. */
+  lastEventTimeMs: number;
+  uniqueValues: Set<string> | null;
+}
+
+export interface RatedLine {
+  readonly usage: LineUsage;
+  /** Open period: the amount accrued so far. Closed: the amount rated (period rating plus late usage). */
+  amount: Big;
+  /** Prepaid credit units the period's rating drew (late usage re-rates with the same, drawing no more). */
+  creditUnits: Big;
+}
+
+/** What is left of one prepaid credit. */
+export interface CreditBalance {
+  readonly creditId: string;
+  readonly meterCode: string;
+  readonly validFromMs: number;
+  readonly expiresOnMs: number;
+  readonly priority: number;
+  remainingUnits: Big;
+}
+
+export interface RatedPeriod {
+  readonly period: BillingPeriod;
+  status: 'open' | 'closed';
+  readonly lines: Map<string, RatedLine>;
+}
+
+export interface TermsVersion {
+  readonly termsVersion: number;
+  readonly effectiveFromMs: number;
+  readonly usagePriceLines: readonly UsagePriceLine[];
+  readonly prepaidCredits: readonly PrepaidCredit[];
+}
+
+export interface RatedContract {
+  readonly contractId: string;
+  readonly currency: string;
+  readonly startDate: string;
+  readonly startMs: number;
+  /** Exclusive; Infinity when open-ended. A termination moves it earlier. */
+  endMs: number;
+  readonly billingPeriodAlignment: BillingPeriodAlignment;
+  /** Sorted by effectiveFrom, then version. */
+  readonly versions: TermsVersion[];
+  closedThroughMs: number | null;
+  readonly periods: Map<string, RatedPeriod>;
+  /** Prepaid credits by id, granted once each. */
+  readonly credits: Map<string, CreditBalance>;
+  /** Sum of true-ups emitted per `${poolId}|${priceLineId}`; present once the pool is trued up. */
+  readonly trueUps: Map<string, Big>;
+}
+
+/**
+ * One customer's rating state. initialState holds no collections; evolve updates the customer's collections in
+ * place (hot path), so the state belongs to the runtime's fold and decide only reads it.
+ */
+export type RatingState =
+  | { readonly status: 'noContract' }
+  | { readonly status: 'rating'; readonly customerId: string; readonly contracts: Map<string, RatedContract> };
+
+export const initialRatingState: RatingState = { status: 'noContract' };
+
+/** Credits of `meterCode` usable in `period` (validity overlaps it) with units left, in burn order. */
+export function creditsFor(contract: RatedContract, meterCode: string, period: BillingPeriod): CreditBalance[] {
+  const startMs = Date.parse(period.periodStart);
+  const endMs = Date.parse(period.periodEnd);
+  return [...contract.credits.values()]
+    .filter((credit) => credit.meterCode === meterCode && credit.validFromMs < endMs && credit.expiresOnMs > startMs && credit.remainingUnits.gt(0))
+    .sort((a, b) => a.priority - b.priority || a.expiresOnMs - b.expiresOnMs || (a.creditId < b.creditId ? -1 : 1));
+}
+
+export function trueUpKey(poolId: string, priceLineId: string): string {
+  return `${poolId}|${priceLineId}`;
+}
