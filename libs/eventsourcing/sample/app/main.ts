@@ -20,6 +20,8 @@ const topics = sampleTopics(name);
       runtimeOptions: {
         batchRecordsMax: Number(process.env.BATCH_RECORDS_MAX ?? 500),
         snapshotEveryEvents: Number(process.env.SNAPSHOT_EVERY_EVENTS ?? 10_000),
+        sessionTimeoutMs: Number(process.env.SESSION_TIMEOUT_MS ?? 30_000),
+        heartbeatIntervalMs: Number(process.env.HEARTBEAT_INTERVAL_MS ?? 3_000),
       },
     }),
   ],

@@ -79,11 +79,16 @@ export async function readPartitionsToEnd(
     for (const topic of new Set(targets.map((t) => t.topic))) await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
-      eachBatchAutoResolve: false,
+      // Auto-resolve moves the fetch position past each batch; without it kafkajs fetches the same batch forever.
+      eachBatchAutoResolve: true,
       partitionsConsumedConcurrently: 1,
-      eachBatch: async ({ batch, heartbeat }) => {
+      eachBatch: async ({ batch, heartbeat, pause }) => {
         const target = pending.get(`${batch.topic}:${batch.partition}`);
-        if (!target) return;
+        if (!target) {
+          // A partition we were not asked for (the throw-away group is assigned every partition): stop fetching it.
+          if (!targets.some((t) => t.topic === batch.topic && t.partition === batch.partition)) pause();
+          return;
+        }
         const from = BigInt(target.fromOffset);
         const end = ends.get(`${batch.topic}:${batch.partition}`)!;
         const messages = batch.messages.filter((m) => BigInt(m.offset) >= from && BigInt(m.offset) < end);
@@ -92,11 +97,7 @@ export async function readPartitionsToEnd(
         if (options.heartbeat) await options.heartbeat();
       },
     });
-    const byTopic = new Map<string, number[]>();
-    for (const target of targets) {
-      consumer.seek({ topic: target.topic, partition: target.partition, offset: target.fromOffset });
-      byTopic.set(target.topic, [...(byTopic.get(target.topic) ?? []), target.partition]);
-    }
+    for (const target of targets) consumer.seek({ topic: target.topic, partition: target.partition, offset: target.fromOffset });
     const timeoutMs = options.timeoutMs ?? READ_TIMEOUT_MS_DEFAULT;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

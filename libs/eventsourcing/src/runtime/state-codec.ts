@@ -21,6 +21,8 @@ function toTagged(value: unknown): unknown {
     return out;
   }
   if (typeof value === 'bigint') return { $bigint: value.toString() };
+  // JSON has no Infinity or NaN (open-ended terms use Infinity): keep them instead of letting them become null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return { $number: String(value) };
   return value;
 }
 
@@ -33,6 +35,7 @@ function fromTagged(value: unknown): unknown {
     if ('$set' in o) return new Set((o.$set as unknown[]).map(fromTagged));
     if ('$date' in o) return new Date(o.$date as string);
     if ('$bigint' in o) return BigInt(o.$bigint as string);
+    if ('$number' in o) return Number(o.$number as string);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(o)) out[k] = fromTagged(v);
     return out;
