@@ -5,7 +5,7 @@ import { contractsDecider } from '../domain/decider';
 import { ContractEvent } from '../domain/events';
 import { acmeClosedWon, acmeFebruaryAmendment, acmeTerms } from '../domain/scenario-a.fixture';
 import { fold } from '@billing/eventsourcing';
-import { commandFromCrmDealEvent, contractEventFromWire, contractEventToWire } from './mappers';
+import { commandFromCrmDealEvent, contractEventFromWire, contractEventToWire, routeCrmDealEvent } from './mappers';
 
 const codec = new AvroCodec(new CatalogSchemaRegistry(loadSchemas()));
 const usd = (amount: string) => ({ amount: new Big(amount), currency: 'USD' });
@@ -77,6 +77,13 @@ describe('contracts mappers', () => {
     const lineItems = deal.lineItems.map((line) => (line.lineType === 'RecurringFee' ? { ...line, amountPerPeriod: { amount: new Big('1'), currency: 'EUR' } } : line));
     const record = crmRecord('crm-evt-9', { 'billing.crm.CrmDealClosedWon': { dealId: 'd', crmSource: 'salesforce', closedAt: '2025-12-20T17:00:00.000Z', deal: { ...deal, lineItems } } }, 'CrmDealClosedWon');
     expect(() => commandFromCrmDealEvent(record)).toThrow(expect.objectContaining({ reasonCode: 'CURRENCY_MISMATCH' }));
+  });
+
+  it('routes a deal event to the customer its envelope names, and refuses a deal for another account as CUSTOMER_MISMATCH', () => {
+    const payload = { 'billing.crm.CrmDealClosedWon': { dealId: '006ACME0001', crmSource: 'salesforce', closedAt: '2025-12-20T17:00:00.000Z', deal: acmeCrmDeal() } };
+    expect(routeCrmDealEvent(crmRecord('crm-evt-1', payload, 'CrmDealClosedWon'))).toEqual({ aggregateKey: 'cust-acme-bank', command: acmeClosedWon });
+    const misrouted = { ...crmRecord('crm-evt-1', payload, 'CrmDealClosedWon'), customerId: 'cust-other' };
+    expect(() => routeCrmDealEvent(misrouted)).toThrow(expect.objectContaining({ reasonCode: 'CUSTOMER_MISMATCH' }));
   });
 
   it('round-trips every contract event through contracts.events.v1 bytes unchanged', async () => {

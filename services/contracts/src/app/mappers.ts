@@ -82,6 +82,20 @@ export function commandFromCrmDealEvent(record: wire.CrmDealEvent): ContractComm
   return { type: 'DealCancelled', ...base, dealId: event.dealId, crmSource: event.crmSource, effectiveDate: event.effectiveDate, reason: event.reason };
 }
 
+/**
+ * The customer (aggregate key) a deal event belongs to: its envelope's customerId, which is also the record key and
+ * so decides the partition. A deal whose account is another customer would land in the wrong aggregate: refused.
+ */
+export function routeCrmDealEvent(record: wire.CrmDealEvent): { aggregateKey: string; command: ContractCommand } {
+  const command = commandFromCrmDealEvent(record);
+  if ('terms' in command && command.terms !== null && command.terms.customer.customerId !== record.customerId) {
+    throw reject('CUSTOMER_MISMATCH', `deal event for ${record.customerId} carries account ${command.terms.customer.customerId}`, {
+      customerId: record.customerId,
+    });
+  }
+  return { aggregateKey: record.customerId, command };
+}
+
 export function termsFromCrmDeal(deal: wire.CrmDeal): ContractTerms {
   const price = (money: Money, field: string): Big => {
     if (money.currency !== deal.currency) {

@@ -7,7 +7,7 @@ import { entitlementsDecider } from '../domain/decider';
 import { EntitlementCommand } from '../domain/commands';
 import { EntitlementEvent } from '../domain/events';
 import { acmeGrants, acmeTermsReceived, tick, usage } from '../domain/scenario-a.fixture';
-import { balanceToWire, commandFromContractEvent, entitlementEventFromWire, entitlementEventToWire } from './mappers';
+import { balanceToWire, commandFromContractEvent, commandFromMeteringEvent, entitlementEventFromWire, entitlementEventToWire } from './mappers';
 
 const codec = new AvroCodec(new CatalogSchemaRegistry(loadSchemas()));
 
@@ -53,6 +53,30 @@ describe('entitlements mappers', () => {
       const decoded = await codec.decode<wire.EntitlementBalance>(await codec.encode('entitlements.balances.v1-value', value), 'entitlements.balances.v1-value');
       expect(decoded.value).toEqual(value);
     }
+  });
+});
+
+describe('entitlements mappers: metering.usage.v1', () => {
+  const usage: wire.UsageAccepted = {
+    usageEventId: 'acme-u-100', contractId: 'salesforce-006ACME0001', meterCode: 'tokens', quantity: new Big('25000.5'), eventTime: '2026-01-23T22:49:00.000Z',
+    receivedAt: '2026-01-23T22:49:02.000Z', periodId: '2026-01', periodStart: '2026-01-01T00:00:00.000Z', periodEnd: '2026-02-01T00:00:00.000Z', properties: {},
+  };
+  const record = (payload: wire.MeteringEvent['payload'], eventType: string): wire.MeteringEvent => ({
+    eventId: 'm-1', eventType, occurredAt: usage.eventTime, recordedAt: usage.receivedAt, causationId: null, correlationId: null, schemaVersion: 1,
+    customerId: 'cust-acme-bank', payload,
+  });
+  const expected = { type: 'UsageAccepted', now: usage.receivedAt, customerId: 'cust-acme-bank', usageEventId: 'acme-u-100', meterCode: 'tokens', quantity: new Big('25000.5'), eventTime: usage.eventTime };
+
+  it('reads accepted and late-accepted usage, through Avro bytes, as the usage command (metering\'s receivedAt is `now`)', async () => {
+    for (const [payload, eventType] of [[{ 'billing.metering.UsageAccepted': usage }, 'UsageAccepted'], [{ 'billing.metering.LateUsageAccepted': usage }, 'LateUsageAccepted']] as const) {
+      const decoded = await codec.decode<wire.MeteringEvent>(await codec.encode('metering.usage.v1-value', record(payload, eventType)), 'metering.usage.v1-value');
+      expect(commandFromMeteringEvent(decoded.value)).toEqual(expected);
+    }
+  });
+
+  it('ignores metering\'s other events', () => {
+    const closed = record({ 'billing.metering.MeteringContractEndNoted': { contractId: 'c', endDate: '2027-01-01T00:00:00.000Z', notedAt: usage.receivedAt } }, 'MeteringContractEndNoted');
+    expect(commandFromMeteringEvent(closed)).toBeNull();
   });
 });
 

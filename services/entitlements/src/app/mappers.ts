@@ -1,12 +1,13 @@
 /**
  * Wire <-> domain for the entitlements service.
  * - contracts.events.v1 (ContractEvent) -> ContractTermsReceived | ContractTerminationReceived
+ * - metering.usage.v1 (MeteringEvent) UsageAccepted / LateUsageAccepted -> UsageAccepted
  * - EntitlementEvent (domain) <-> entitlements.events.v1 payload
  * - FeatureBalance -> entitlements.balances.v1 value (key balanceKey(customerId, featureCode))
  */
 import type * as wire from '@billing/schemas';
 import { FeatureBalance } from '../domain/balances';
-import { ContractTerminationReceived, ContractTermsReceived } from '../domain/commands';
+import { ContractTerminationReceived, ContractTermsReceived, UsageAccepted } from '../domain/commands';
 import { AllowanceClosedReason, AllowanceRole, EntitlementEvent } from '../domain/events';
 import { CommitScope, ContractGrants } from '../domain/grants';
 import { BillingAlignment, PeriodUnit } from '../domain/periods';
@@ -93,6 +94,33 @@ export function commandFromContractEvent(record: wire.ContractEvent): ContractTe
     customerId: record.customerId,
     contractId: terminated.contractId,
     effectiveDate: terminated.effectiveDate,
+  };
+}
+
+// ------------------------------------------------------------------------------------- metering usage -> command
+
+/**
+ * Metering's accepted usage (on time or late: entitlements itself decides whether it still counts in the live
+ * period) as the command of its customer; null for metering's other events (terms noted, period closed, ...),
+ * which grant nothing. `now` is the platform time metering accepted the usage at.
+ */
+export function commandFromMeteringEvent(record: Pick<wire.MeteringEvent, 'customerId' | 'payload'>): UsageAccepted | null {
+  const payload = record.payload;
+  const usage =
+    'billing.metering.UsageAccepted' in payload
+      ? payload['billing.metering.UsageAccepted']
+      : 'billing.metering.LateUsageAccepted' in payload
+        ? payload['billing.metering.LateUsageAccepted']
+        : null;
+  if (usage === null) return null;
+  return {
+    type: 'UsageAccepted',
+    now: usage.receivedAt,
+    customerId: record.customerId,
+    usageEventId: usage.usageEventId,
+    meterCode: usage.meterCode,
+    quantity: usage.quantity,
+    eventTime: usage.eventTime,
   };
 }
 

@@ -171,8 +171,9 @@ export function commandFromContractEvent(record: wire.ContractEvent): ContractTe
 // ------------------------------------------------------------------------------------ metering usage -> command
 
 /**
- * Accepted usage off metering.usage.v1 as rating's command; null for metering's other events. `now` is the
- * record's recordedAt (the platform time metering accepted it), so a replay rates at the same times.
+ * Accepted usage off metering.usage.v1 as rating's command; null for metering's other events. `now` is the usage's
+ * receivedAt (the platform time metering accepted it; the envelope's recordedAt is the runtime's wall time), so a
+ * replay or a simulated clock rates at the same times.
  */
 export function commandFromMeteringEvent(record: wire.MeteringEvent): UsageAccepted | LateUsageAccepted | null {
   const payload = record.payload;
@@ -186,7 +187,7 @@ export function commandFromMeteringEvent(record: wire.MeteringEvent): UsageAccep
   const { value } = usage;
   return {
     type: usage.type,
-    now: record.recordedAt,
+    now: value.receivedAt,
     eventId: value.usageEventId,
     customerId: record.customerId,
     contractId: value.contractId,
