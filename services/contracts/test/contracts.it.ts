@@ -11,7 +11,7 @@ import { ContractEvent } from '../src/domain/events';
 import { contractTermsOn } from '../src/domain/queries';
 import { ContractsState } from '../src/domain/state';
 import { UsageLine } from '../src/domain/terms';
-import { ACME, acmeCrmDeal, acmeFebruaryRampDeal, amended, closedWon, perUnitPricing, withPlatformLine, withTokensLine } from './crm-deals.fixture';
+import { ACME, acmeCrmDeal, acmeFebruaryRampDeal, amended, closedWon, perUnitPricing, withPlatformLine, withTokensLine } from '@billing/testing';
 
 const codec = new AvroCodec(new CatalogSchemaRegistry());
 const silent = { info: () => undefined, warn: () => undefined, error: (m: string, f?: object) => console.error(m, f) };

@@ -19,7 +19,7 @@ import type * as wire from '@billing/schemas';
 import { openServiceDatabase, SERVICE_RUNTIME, ServiceRuntime } from '@billing/runtime';
 import { createTestTopics, readTopic, runId, testKafka } from '@billing/testing/kafka';
 import { contractsServiceDefinition, encodeCrmDealEvent, prefixedContractsTopics } from '../../contracts/src/app/definition';
-import { ACME, acmeCrmDeal, acmeFebruaryRampDeal, amended, closedWon } from '../../contracts/test/crm-deals.fixture';
+import { ACME, acmeCrmDeal, acmeFebruaryRampDeal, amended, closedWon } from '@billing/testing';
 import { decodeEntitlementBalance, entitlementsServiceDefinition, EntitlementsTopics, prefixedEntitlementsTopics } from '../src/app/definition';
 import { EntitlementsAppModule } from '../src/app/entitlements.module';
 

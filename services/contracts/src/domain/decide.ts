@@ -1,4 +1,4 @@
-import { addDays, isIsoDate, isIsoInstant } from './dates';
+import { addDays, isIsoDate, isIsoInstant } from '@billing/calendar';
 import { ContractCommand, DealAmended, DealCancelled, DealClosedWon, DealRenewed } from './commands';
 import { reject } from './errors';
 import { ContractAmended, ContractCreated, ContractEvent, ContractRenewed, ContractTerminated } from './events';

@@ -7,5 +7,5 @@ export * from './decide';
 export * from './evolve';
 export * from './decider';
 export * from './queries';
-export * from './dates';
+export * from '@billing/calendar';
 export { validateTerms, endDateOf } from './validate-terms';

@@ -8,7 +8,7 @@ import { contractTermsOn, linePriceOn, termsHistory, termsOn } from './queries';
 import { ContractsState } from './state';
 import { ContractTerms, UsageLine } from './terms';
 import { ACME_CONTRACT_ID, acmeCancellation, acmeClosedWon, acmeFebruaryAmendment, acmeRenewal, acmeTerms } from './scenario-a.fixture';
-import { addDays, addMonths } from './dates';
+import { addDays, addMonths } from '@billing/calendar';
 
 const given = specFor(contractsDecider);
 

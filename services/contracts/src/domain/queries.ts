@@ -1,4 +1,4 @@
-import { instantAtOrBefore } from './dates';
+import { instantAtOrBefore } from '@billing/calendar';
 import { Contract, ContractsState, TermsVersion } from './state';
 import { PriceLine } from './terms';
 

@@ -1,5 +1,5 @@
 import { Big, isCurrencyCode } from '@billing/money';
-import { addMonths, isIsoDate } from './dates';
+import { addMonths, isIsoDate } from '@billing/calendar';
 import { reject } from './errors';
 import {
   CONTRACT_TERM_MONTHS_MAX,

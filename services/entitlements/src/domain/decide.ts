@@ -6,7 +6,7 @@ import {
   GrantCredits,
   UsageAccepted,
 } from './commands';
-import { dateOf, isIsoDate, isIsoInstant } from './dates';
+import { dateOf, isIsoDate, isIsoInstant } from '@billing/calendar';
 import { reject } from './errors';
 import { AllowanceClosedReason, AllowanceRole, EntitlementEvent } from './events';
 import { evolve } from './evolve';

@@ -4,7 +4,7 @@ export * from './grants';
 export * from './state';
 export * from './errors';
 export * from './periods';
-export * from './dates';
+export * from '@billing/calendar';
 export * from './balances';
 export { decide } from './decide';
 export * from './evolve';

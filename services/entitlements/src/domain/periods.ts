@@ -1,4 +1,4 @@
-import { addMonths } from './dates';
+import { addMonths } from '@billing/calendar';
 
 export type PeriodUnit = 'month' | 'quarter' | 'year';
 export type BillingAlignment = 'calendar' | 'anniversary';

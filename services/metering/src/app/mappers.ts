@@ -7,7 +7,7 @@
 import type * as wire from '@billing/schemas';
 import type { Aggregation, ContractTerminationReceived, ContractTermsReceived, MeterDefinition, UsageReceived } from '../domain/commands';
 import type { AcceptedUsageFields, MeteringEvent } from '../domain/events';
-import type { BillingPeriodAlignment } from '../domain/periods';
+import type { BillingPeriodAlignment } from '@billing/calendar';
 
 /**
  * contracts.events.v1 usage lines carry no property for unique_count meters; until they do, metering counts distinct

@@ -1,5 +1,5 @@
 import type { Big } from '@billing/money';
-import type { BillingPeriodAlignment } from './periods';
+import type { BillingPeriodAlignment } from '@billing/calendar';
 
 /** How a meter turns a period's usage into one quantity. */
 export type Aggregation = 'sum' | 'count' | 'max' | 'unique_count' | 'latest';

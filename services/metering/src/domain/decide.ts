@@ -17,7 +17,7 @@ import {
   UsageDuplicateIgnored,
 } from './errors';
 import type { AcceptedUsageFields, MeteringEvent, PeriodClosed } from './events';
-import { billingPeriodOf, instantMs, nextBillingPeriod, type BillingPeriod } from './periods';
+import { billingPeriodOf, instantMs, nextBillingPeriod, type BillingPeriod } from '@billing/calendar';
 import { DAY_MS, dayOf, hasSeen, type DedupWindow, newMeterAggregate, summarize, type MeteringConfig, type MeteringState, type NotedContract } from './state';
 
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;

@@ -1,6 +1,6 @@
 import type { Big } from '@billing/money';
 import type { Aggregation, MeterDefinition } from './commands';
-import type { BillingPeriodAlignment } from './periods';
+import type { BillingPeriodAlignment } from '@billing/calendar';
 
 /** Metering's own record of a contract version: what it attributes usage with. */
 export interface ContractTermsNoted {

@@ -1,7 +1,7 @@
 import { Big } from '@billing/money';
 import type { Aggregation, MeterDefinition } from './commands';
 import type { MeterPeriodAggregate } from './events';
-import type { BillingPeriod, BillingPeriodAlignment } from './periods';
+import type { BillingPeriod, BillingPeriodAlignment } from '@billing/calendar';
 
 export const DAY_MS = 86_400_000;
 

@@ -18,7 +18,7 @@ import type {
   UsagePriceLine,
 } from '../domain/commands';
 import type { PriceLineRating, PriceLineTrueUp, RatedUsageFields, RatingEvent } from '../domain/events';
-import type { BillingPeriodAlignment } from '../domain/periods';
+import type { BillingPeriodAlignment } from '@billing/calendar';
 import type { PriceTier, PricingModel } from '../domain/pricing';
 
 /** See metering's mapper: contract usage lines carry no unique_count property yet. */

@@ -1,5 +1,5 @@
 import type { Big } from '@billing/money';
-import type { BillingPeriodAlignment } from './periods';
+import type { BillingPeriodAlignment } from '@billing/calendar';
 import type { PricingModel } from './pricing';
 
 export type Aggregation = 'sum' | 'count' | 'max' | 'unique_count' | 'latest';

@@ -1,6 +1,6 @@
 import { invariant } from '@billing/eventsourcing';
 import type { CommitScope } from './commands';
-import { billingPeriodOf, nextBillingPeriod, type BillingPeriod } from './periods';
+import { billingPeriodOf, nextBillingPeriod, type BillingPeriod } from '@billing/calendar';
 import type { RatedContract, TermsVersion } from './state';
 
 const CONTRACT_PERIODS_MAX = 1_200;

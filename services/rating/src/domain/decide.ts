@@ -5,7 +5,7 @@ import { isLastPeriod, periodsDue, poolOf, versionFor, type Pool } from './contr
 import { InvalidTerms, PeriodNoLongerRatable, UnknownContract, UnknownCustomer } from './errors';
 import type { CreditUnitsApplied, PriceLineRating, PriceLineTrueUp, RatedUsageFields, RatingEvent, TrueUpCalculated } from './events';
 import { lineSegments, mergeSegments, pricedFromOfKey, rampKeyAt, rampOfKey, type LineUsageAddition } from './line-usage';
-import { billingPeriodOf, instantMs, type BillingPeriod } from './periods';
+import { billingPeriodOf, instantMs, type BillingPeriod } from '@billing/calendar';
 import { pricingProblems } from './pricing';
 import { rateLine } from './rate-line';
 import { PREPAID_CREDITS_MAX, PRICE_LINES_MAX, RAMPS_MAX, TERMS_VERSIONS_MAX, creditsFor, trueUpKey, type RatedContract, type RatingConfig, type RatingState } from './state';

@@ -1,6 +1,6 @@
 import type { Big } from '@billing/money';
 import type { PrepaidCredit, UsagePriceLine } from './commands';
-import type { BillingPeriodAlignment } from './periods';
+import type { BillingPeriodAlignment } from '@billing/calendar';
 
 /** Amounts are exact (full precision, never rounded here); `currency` is the contract's ISO 4217 code. */
 

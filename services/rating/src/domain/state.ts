@@ -1,6 +1,6 @@
 import type { Big } from '@billing/money';
 import type { PrepaidCredit, UsagePriceLine } from './commands';
-import type { BillingPeriod, BillingPeriodAlignment } from './periods';
+import type { BillingPeriod, BillingPeriodAlignment } from '@billing/calendar';
 
 export const DAY_MS = 86_400_000;
 

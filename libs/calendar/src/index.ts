@@ -1,0 +1,3 @@
+// Pure UTC calendar arithmetic shared by every domain core: ISO dates, month arithmetic, billing periods.
+export * from './dates';
+export * from './billing-periods';
