@@ -1,1 +1,3 @@
 export * from './given-when-then';
+export * from './crm-deals';
+export * from './usage-spread';

@@ -4,8 +4,8 @@
  * application, HTTP included), January's usage goes onto metering.usage.v1 as metering emits it, and every
  * assertion reads the services' output topics (decoded with their declared schemas) or the HTTP endpoint.
  *
- * This test drives two services together, so it imports the contracts service's definition and CRM fixture: test
- * wiring only; the entitlements code never imports another service.
+ * This test drives two services together, so it lives in the root test/ folder (type:test, the one place allowed to
+ * import more than one service); the entitlements code never imports another service.
  */
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
@@ -18,10 +18,10 @@ import { PlatformClock } from '@billing/clock';
 import type * as wire from '@billing/schemas';
 import { openServiceDatabase, SERVICE_RUNTIME, ServiceRuntime } from '@billing/runtime';
 import { createTestTopics, readTopic, runId, testKafka } from '@billing/testing/kafka';
-import { contractsServiceDefinition, encodeCrmDealEvent, prefixedContractsTopics } from '../../contracts/src/app/definition';
+import { contractsServiceDefinition, encodeCrmDealEvent, prefixedContractsTopics } from '../../services/contracts/src/app/definition';
 import { ACME, acmeCrmDeal, acmeFebruaryRampDeal, amended, closedWon } from '@billing/testing';
-import { decodeEntitlementBalance, entitlementsServiceDefinition, EntitlementsTopics, prefixedEntitlementsTopics } from '../src/app/definition';
-import { EntitlementsAppModule } from '../src/app/entitlements.module';
+import { decodeEntitlementBalance, entitlementsServiceDefinition, EntitlementsTopics, prefixedEntitlementsTopics } from '../../services/entitlements/src/app/definition';
+import { EntitlementsAppModule } from '../../services/entitlements/src/app/entitlements.module';
 
 const codec = new AvroCodec(new CatalogSchemaRegistry());
 const silent = { info: () => undefined, warn: () => undefined, error: (m: string, f?: object) => console.error(m, f) };

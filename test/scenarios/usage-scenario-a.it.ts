@@ -3,10 +3,11 @@
 // month. Rating must emit 9.60 of overage for January, 0 for February, 6.40 for March (period-final ratings) and a
 // Q1 true-up of -6.40; metering's period aggregates and both projections must agree.
 import { Big } from '@billing/money';
-import { acmeClosedWon, ACME_CUSTOMER_ID } from '../../contracts/src/domain/scenario-a.fixture';
-import type { PeriodRated, TrueUpCalculated, UsageRated } from '../src/domain';
-import type { PeriodClosed } from '../../metering/src/domain';
-import { UsagePipeline, usageSpread } from './usage-pipeline.harness';
+import { acmeClosedWon, ACME_CUSTOMER_ID } from '../../services/contracts/src/domain/scenario-a.fixture';
+import type { PeriodRated, TrueUpCalculated, UsageRated } from '../../services/rating/src/domain';
+import type { PeriodClosed } from '../../services/metering/src/domain';
+import { usageSpread } from '@billing/testing';
+import { UsagePipeline } from './usage-pipeline.harness';
 
 jest.setTimeout(120_000);
 

@@ -12,16 +12,16 @@ import { createTestTopics, readTopic, runId, testKafka } from '@billing/testing/
 import { Usage, UsageProducer } from '@billing/usage-producer';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { ContractCommand, contractsDecider, ContractsState } from '../../contracts/src/domain';
-import { contractEventToWire } from '../../contracts/src/app/mappers';
-import { MeteringTopics, meteringServiceDefinition, prefixedMeteringTopics } from '../../metering/src/app/definition';
-import { meteringEventFromWire } from '../../metering/src/app/mappers';
-import { meteringAggregatesProjection } from '../../metering/src/app/projection';
-import type { MeteringEvent } from '../../metering/src/domain';
-import { prefixedRatingTopics, RatingTopics, ratingServiceDefinition } from '../src/app/definition';
-import { ratingEventFromWire } from '../src/app/mappers';
-import { ratingChargesProjection } from '../src/app/projection';
-import type { RatingEvent } from '../src/domain';
+import { ContractCommand, contractsDecider, ContractsState } from '../../services/contracts/src/domain';
+import { contractEventToWire } from '../../services/contracts/src/app/mappers';
+import { MeteringTopics, meteringServiceDefinition, prefixedMeteringTopics } from '../../services/metering/src/app/definition';
+import { meteringEventFromWire } from '../../services/metering/src/app/mappers';
+import { meteringAggregatesProjection } from '../../services/metering/src/app/projection';
+import type { MeteringEvent } from '../../services/metering/src/domain';
+import { prefixedRatingTopics, RatingTopics, ratingServiceDefinition } from '../../services/rating/src/app/definition';
+import { ratingEventFromWire } from '../../services/rating/src/app/mappers';
+import { ratingChargesProjection } from '../../services/rating/src/app/projection';
+import type { RatingEvent } from '../../services/rating/src/domain';
 
 const silent = { info: () => undefined, warn: () => undefined, error: (m: string, f?: object) => console.error(m, f) };
 const CONTRACTS_SUBJECT = 'contracts.events.v1-value';
@@ -177,22 +177,4 @@ export class UsagePipeline {
   async ratingDeadLetters(): Promise<DeadLetter[]> {
     return Promise.all((await readTopic(this.kafka, this.ratingTopics.deadLetters)).map((m) => this.ratingDefinition.deadLetterCodec.decode(m.value!)));
   }
-}
-
-/** `count` usages of `meterCode` spread evenly over [from, until), alternating around total/count so the total is exact. */
-export function usageSpread(
-  customerId: string, idPrefix: string, meterCode: string, total: bigint, count: number, from: string, until: string, swing: bigint,
-): Usage[] {
-  if (count % 2 !== 0 || total % BigInt(count) !== 0n) throw new RangeError('an even count that divides the total');
-  const each = total / BigInt(count);
-  const fromMs = Date.parse(from);
-  const stepMs = Math.floor((Date.parse(until) - fromMs) / count);
-  return Array.from({ length: count }, (_, i) => ({
-    eventId: `${idPrefix}-${i}`,
-    customerId,
-    meterCode,
-    quantity: (i % 2 === 0 ? each - swing : each + swing).toString(),
-    eventTime: new Date(fromMs + i * stepMs).toISOString(),
-    properties: { model: i % 3 === 0 ? 'large' : 'small' },
-  }));
 }

@@ -5,10 +5,11 @@
 // usage for 2026-01, rated by January's terms. A metering restart in between keeps the dedup and the platform time.
 import { Big } from '@billing/money';
 import { usageEventValue } from '@billing/usage-producer';
-import { acmeClosedWon, ACME_CUSTOMER_ID } from '../../contracts/src/domain/scenario-a.fixture';
-import type { LateUsageAccepted, PeriodClosed, UsageAccepted } from '../../metering/src/domain';
-import type { LateUsageRated, PeriodRated, UsageRated } from '../src/domain';
-import { UsagePipeline, usageSpread } from './usage-pipeline.harness';
+import { acmeClosedWon, ACME_CUSTOMER_ID } from '../../services/contracts/src/domain/scenario-a.fixture';
+import type { LateUsageAccepted, PeriodClosed, UsageAccepted } from '../../services/metering/src/domain';
+import type { LateUsageRated, PeriodRated, UsageRated } from '../../services/rating/src/domain';
+import { usageSpread } from '@billing/testing';
+import { UsagePipeline } from './usage-pipeline.harness';
 
 jest.setTimeout(120_000);
 
