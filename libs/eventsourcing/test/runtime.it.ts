@@ -2,7 +2,7 @@ import Big from 'big.js';
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AvroCodec, CatalogSchemaRegistry } from '@billing/avro';
-import { openServiceDatabase, ProjectionRunner, ServiceRuntime } from '@billing/runtime';
+import { InvariantViolation, openServiceDatabase, ProjectionRunner, ServiceRuntime } from '@billing/runtime';
 import { createTestTopics, readTopic, runId, testKafka } from '@billing/testing/kafka';
 import { Account } from '../sample/domain/account';
 import { encodeSampleCommand, SampleCommandWire, sampleServiceDefinition, sampleTopics } from '../sample/app/definition';
@@ -81,6 +81,56 @@ describe('event-sourced runtime (real broker and PostgreSQL)', () => {
     } finally {
       await runtime.stop();
     }
+  });
+
+  it('carries the W3C trace context from an input record to the events it causes', async () => {
+    const { name, topics } = await freshSample(kafka);
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await producer.send({
+      topic: topics.commands,
+      messages: [{ key: 'acct-t', value: await encodeSampleCommand(codec, deposit('acct-t', 'c-trace', '5')), headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } }],
+    });
+    const runtime = new ServiceRuntime(sampleServiceDefinition(codec, name, topics), { kafka, dataSource: await database(name), logger: silent });
+    await runtime.start();
+    try {
+      await runtime.waitUntilReady();
+      await runtime.waitUntilCaughtUp();
+    } finally {
+      await runtime.stop();
+    }
+    const [event] = await readTopic(kafka, topics.events);
+    expect(event.headers?.traceparent?.toString()).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(event.headers?.['billing-causation']?.toString()).toBe(`${topics.commands}:${event.partition}:0`);
+  });
+
+  it('stops on a broken invariant instead of appending, and appends nothing for that slice', async () => {
+    const { name, topics } = await freshSample(kafka);
+    await produceCommands(producer, topics.commands, [deposit('acct-x', 'ok-1', '1'), deposit('acct-x', 'breaks-books', '2')]);
+    const base = sampleServiceDefinition(codec, name, topics);
+    const definition = {
+      ...base,
+      decider: {
+        ...base.decider,
+        decide: (command: Parameters<typeof base.decider.decide>[0], state: Parameters<typeof base.decider.decide>[1]) => {
+          if (command.commandId === 'breaks-books') throw new InvariantViolation('debits differ from credits (test)');
+          return base.decider.decide(command, state);
+        },
+      },
+    };
+    const fatal: Error[] = [];
+    const runtime = new ServiceRuntime(definition, { kafka, dataSource: await database(name), logger: silent, onFatal: (error) => { fatal.push(error); } });
+    await runtime.start();
+    try {
+      // No waitUntilReady: the first slice may break before readiness is observed.
+      const deadline = Date.now() + 60_000;
+      while (fatal.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await runtime.stop();
+    }
+    expect(fatal[0]).toBeInstanceOf(InvariantViolation);
+    // Both commands were in one slice: the transaction never happened, so not even the good one was appended.
+    expect(await readTopic(kafka, topics.events)).toHaveLength(0);
+    expect(await readTopic(kafka, topics.deadLetters)).toHaveLength(0);
   });
 
   it('rebuilds identical state and projection rows from the log, with and without a snapshot', async () => {
