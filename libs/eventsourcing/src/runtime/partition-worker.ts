@@ -40,6 +40,8 @@ export class PartitionWorker<C, E, S> {
   private eventsSinceSnapshot = 0;
   private producer: Producer | undefined;
   private broken = false;
+  /** Batches of different input topics for the same partition may arrive concurrently; one transaction at a time. */
+  private serial: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly definition: ServiceDefinition<C, E, S>,
@@ -135,11 +137,16 @@ export class PartitionWorker<C, E, S> {
 
   /** Decides and appends a batch of input records from one input topic partition. */
   async process(records: readonly InputRecord[], heartbeat: () => Promise<void>): Promise<void> {
-    if (this.broken || !this.producer) throw new Error(`worker for partition ${this.partition} is not usable`);
-    for (let i = 0; i < records.length; i += this.options.batchRecordsMax) {
-      await this.processSlice(records.slice(i, i + this.options.batchRecordsMax));
-      await heartbeat();
-    }
+    const run = async () => {
+      if (this.broken || !this.producer) throw new Error(`worker for partition ${this.partition} is not usable`);
+      for (let i = 0; i < records.length; i += this.options.batchRecordsMax) {
+        await this.processSlice(records.slice(i, i + this.options.batchRecordsMax));
+        await heartbeat();
+      }
+    };
+    const turn = this.serial.then(run, run);
+    this.serial = turn.catch(() => undefined);
+    return turn;
   }
 
   private async processSlice(records: readonly InputRecord[]): Promise<void> {
