@@ -1,4 +1,4 @@
-import { context, SpanKind, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace, Tracer } from '@opentelemetry/api';
 import { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
 import { extractTraceContext, injectTraceContext } from '@billing/telemetry';
 import { DomainError, InvariantViolation } from '../decider';
@@ -42,6 +42,8 @@ export class PartitionWorker<C, E, S> {
   private broken = false;
   /** Batches of different input topics for the same partition may arrive concurrently; one transaction at a time. */
   private serial: Promise<void> = Promise.resolve();
+  private readonly tracer: Tracer;
+  private readonly bindings: Map<string, ServiceDefinition<C, E, S>['inputs'][number]>;
 
   constructor(
     private readonly definition: ServiceDefinition<C, E, S>,
@@ -51,7 +53,10 @@ export class PartitionWorker<C, E, S> {
     private readonly options: RuntimeOptions,
     private readonly metrics: RuntimeMetrics,
     private readonly logger: WorkerLogger,
-  ) {}
+  ) {
+    this.tracer = trace.getTracer(definition.name);
+    this.bindings = new Map(definition.inputs.map((b) => [b.topic, b]));
+  }
 
   get isBroken(): boolean {
     return this.broken;
@@ -166,10 +171,10 @@ export class PartitionWorker<C, E, S> {
       }
       lastOffsetByTopic.set(record.topic, record.offset);
       const parentContext = extractTraceContext(record.headers as never);
-      const span = trace.getTracer(definition.name).startSpan(`${definition.name} process ${record.topic}`, { kind: SpanKind.CONSUMER }, parentContext);
+      const span = this.tracer.startSpan(`${definition.name} process ${record.topic}`, { kind: SpanKind.CONSUMER }, parentContext);
       const spanContext = trace.setSpan(parentContext, span);
       try {
-        const binding = definition.inputs.find((b) => b.topic === record.topic);
+        const binding = this.bindings.get(record.topic);
         if (!binding) throw new Error(`no input binding for topic ${record.topic}`);
         let routed: readonly RoutedCommand<C>[];
         try {

@@ -1,18 +1,12 @@
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { telemetryApi } from '@billing/telemetry';
+import { JsonLogger, telemetryApi } from '@billing/telemetry';
 import { InvariantViolation } from '../decider';
 import { CoPartitionedAssigner } from './copartitioned-assigner';
 import { RuntimeMetrics } from './metrics';
 import { PartitionWorker, WorkerLogger } from './partition-worker';
 import { SnapshotStore } from './snapshot-store';
 import { defaultRuntimeOptions, InputRecord, RuntimeOptions, ServiceDefinition } from './types';
-
-const consoleLogger: WorkerLogger = {
-  info: (message, fields) => console.log(JSON.stringify({ level: 'info', message, ...fields })),
-  warn: (message, fields) => console.warn(JSON.stringify({ level: 'warn', message, ...fields })),
-  error: (message, fields) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
-};
 
 export interface ServiceRuntimeDependencies {
   readonly kafka: Kafka;
@@ -41,7 +35,7 @@ export class ServiceRuntime<C, E, S> {
 
   constructor(private readonly definition: ServiceDefinition<C, E, S>, private readonly deps: ServiceRuntimeDependencies) {
     this.options = { ...defaultRuntimeOptions, ...deps.options };
-    this.logger = deps.logger ?? consoleLogger;
+    this.logger = deps.logger ?? new JsonLogger(definition.name);
     this.metrics = new RuntimeMetrics(telemetryApi(definition.name).meter, definition.name);
     this.snapshots = new SnapshotStore(deps.dataSource, definition.name);
   }
@@ -173,7 +167,7 @@ export class ServiceRuntime<C, E, S> {
     return entry;
   }
 
-  private async onBatch({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     let entry = this.ensureWorker(batch.partition, heartbeat);
     try {
@@ -209,7 +203,6 @@ export class ServiceRuntime<C, E, S> {
     resolveOffset(last);
     this.metrics.setLag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n));
     // Consumer offsets are a fetch hint only (the positions topic is the truth), so a lost commit costs a skip, never a duplicate.
-    await commitOffsetsIfNecessary().catch(() => undefined);
     await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]).catch(() => undefined);
   }
 }
