@@ -147,7 +147,7 @@ describe('event-sourced runtime (real broker and PostgreSQL)', () => {
 
     const run = async (snapshotEveryEvents: number) => {
       const dataSource = await database(name);
-      const runtime = new ServiceRuntime(definition, { kafka, dataSource, logger: silent, options: { snapshotEveryEvents, batchRecordsMax: 200 } });
+      const runtime = new ServiceRuntime(definition, { kafka, dataSource, logger: silent, options: { snapshotEveryEvents, batchRecordsMax: 200, sendBytesMax: 4096 } }); // small requests: every slice spans several produce requests in its transaction
       const projection = new ProjectionRunner(kafka, dataSource, sampleBalancesProjection(codec, name, topics.events));
       await runtime.start();
       await projection.start();

@@ -255,9 +255,16 @@ export class PartitionWorker<C, E, S> {
     ].filter((t) => t.messages.length > 0);
 
     const transaction = await this.producer!.transaction();
-    let metadata;
+    let ownOffset: bigint | undefined;
     try {
-      metadata = await transaction.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+      // One produce request per chunk, all inside the one transaction: a slice whose events outgrow the broker's
+      // message.max.bytes (one record batch per partition per request) still commits atomically.
+      for (const chunk of chunkBySize(topicMessages, this.options.sendBytesMax)) {
+        const metadata = await transaction.sendBatch({ topicMessages: chunk, acks: -1, compression: CompressionTypes.None });
+        const ownSent = chunk.find((t) => t.topic === definition.eventTopic)?.messages.length ?? 0;
+        const own = metadata.find((m) => m.topicName === definition.eventTopic);
+        if (own && ownSent > 0) ownOffset = BigInt(own.baseOffset ?? '0') + BigInt(ownSent) - 1n;
+      }
       await transaction.commit();
     } catch (error) {
       this.broken = true;
@@ -272,8 +279,7 @@ export class PartitionWorker<C, E, S> {
     // Only now, with the transaction committed, does the in-memory state move.
     for (const [key, state] of staged) this.states.set(key, state);
     for (const [topic, offset] of lastOffsetByTopic) this.positions.set(topic, BigInt(offset));
-    const own = metadata.find((m) => m.topicName === definition.eventTopic);
-    if (own && eventMessages.length > 0) this.ownOffset = BigInt(own.baseOffset ?? '0') + BigInt(eventMessages.length) - 1n;
+    if (ownOffset !== undefined) this.ownOffset = ownOffset;
     this.eventsApplied += BigInt(eventMessages.length);
     this.eventsSinceSnapshot += eventMessages.length;
 
@@ -343,6 +349,37 @@ export class PartitionWorker<C, E, S> {
       headers: { 'billing-reason-code': reasonCode, ...injectTraceContext(context.active(), {}) },
     };
   }
+}
+
+type TopicMessages = { topic: string; messages: Message[] };
+
+function messageBytes(message: Message): number {
+  let bytes = 64 + (message.value ? (message.value as Buffer).length : 0) + (message.key ? Buffer.byteLength(message.key as string | Buffer) : 0);
+  for (const [k, v] of Object.entries(message.headers ?? {})) bytes += k.length + (v ? Buffer.byteLength(v as string | Buffer) : 0);
+  return bytes;
+}
+
+/** Splits the slice's records into produce requests of at most maxBytes each, keeping every topic's order. */
+export function chunkBySize(topicMessages: readonly TopicMessages[], maxBytes: number): TopicMessages[][] {
+  const chunks: TopicMessages[][] = [];
+  let current: TopicMessages[] = [];
+  let currentBytes = 0;
+  for (const { topic, messages } of topicMessages) {
+    for (const message of messages) {
+      const bytes = messageBytes(message);
+      if (currentBytes > 0 && currentBytes + bytes > maxBytes) {
+        chunks.push(current);
+        current = [];
+        currentBytes = 0;
+      }
+      const last = current[current.length - 1];
+      if (last && last.topic === topic) last.messages.push(message);
+      else current.push({ topic, messages: [message] });
+      currentBytes += bytes;
+    }
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 function headerString(value: unknown): string | undefined {

@@ -104,6 +104,8 @@ export interface RuntimeOptions {
   readonly heartbeatIntervalMs: number;
   readonly partitionsConsumedConcurrently: number;
   readonly maxBytesPerPartition: number;
+  /** Bytes per produce request inside a transaction; below the broker's message.max.bytes (1 MiB by default). */
+  readonly sendBytesMax: number;
 }
 
 export const defaultRuntimeOptions: RuntimeOptions = {
@@ -113,4 +115,5 @@ export const defaultRuntimeOptions: RuntimeOptions = {
   heartbeatIntervalMs: 3_000,
   partitionsConsumedConcurrently: 1,
   maxBytesPerPartition: 1_048_576,
+  sendBytesMax: 900 * 1024,
 };
