@@ -295,3 +295,97 @@ describe('scenario A through the broker: Acme\'s January tokens (contracts + ent
     expect((await cache()).get(`${ACME.customerId}:tokens`)).toMatchObject({ periodStart: '2026-02-01', consumedUnits: new Big('1234.5') });
   });
 });
+
+// Kafka gives no order across metering.usage.v1 and contracts.events.v1: usage may reach entitlements before the terms.
+describe('scenario A through the broker: January usage on the usage topic before the contract event', () => {
+  let kafka: Kafka;
+  let producer: Producer;
+  let contracts: ServiceRuntime<unknown, unknown, unknown> | undefined;
+  let entitlements: ServiceRuntime<unknown, unknown, unknown> | undefined;
+  const dataSources: DataSource[] = [];
+  const schemas: string[] = [];
+
+  beforeAll(async () => {
+    kafka = testKafka('scenario-a-usage-first-it');
+    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await entitlements?.stop().catch(() => undefined);
+    await contracts?.stop().catch(() => undefined);
+    await producer.disconnect();
+    for (const ds of dataSources) {
+      for (const schema of schemas) await ds.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+      await ds.destroy().catch(() => undefined);
+    }
+  });
+
+  it('holds the usage, then counts all of it when the terms arrive: 50% and exhaustion at the same usage events as terms-first', async () => {
+    const run = runId();
+    const contractsName = `contracts_${run}`;
+    const entitlementsName = `entitlements_${run}`;
+    schemas.push(contractsName, entitlementsName);
+    const contractsTopics = prefixedContractsTopics(`u${run}`);
+    const topics: EntitlementsTopics = { ...prefixedEntitlementsTopics(`u${run}`), contracts: contractsTopics.events };
+    await createTestTopics(kafka, [
+      { name: contractsTopics.deals }, { name: contractsTopics.events }, { name: contractsTopics.deadLetters }, { name: contractsTopics.positions, compact: true },
+      { name: topics.usage }, { name: topics.clock }, { name: topics.events }, { name: topics.balances, compact: true }, { name: topics.deadLetters },
+      { name: topics.positions, compact: true },
+    ]);
+    const contractsDb = await openServiceDatabase(contractsName);
+    const entitlementsDb = await openServiceDatabase(entitlementsName);
+    dataSources.push(contractsDb, entitlementsDb);
+    contracts = new ServiceRuntime(contractsServiceDefinition(codec, { name: contractsName, topics: contractsTopics }), { kafka, dataSource: contractsDb, logger: silent });
+    entitlements = new ServiceRuntime(entitlementsServiceDefinition(codec, { name: entitlementsName, topics }), { kafka, dataSource: entitlementsDb, logger: silent });
+    await contracts.start();
+    await entitlements.start();
+    await contracts.waitUntilReady();
+    await entitlements.waitUntilReady();
+
+    // All of January's usage first: nothing to count against yet, so entitlements holds it (nothing to the DLQ).
+    const usage = januaryUsage();
+    const messages = await Promise.all(usage.map(async (event) => ({ key: ACME.customerId, value: await codec.encode('metering.usage.v1-value', meteringUsageAccepted(event)) })));
+    for (let i = 0; i < messages.length; i += 500) await producer.send({ topic: topics.usage, messages: messages.slice(i, i + 500), acks: -1 });
+    await entitlements.waitUntilCaughtUp(30_000);
+    const decode = async () => {
+      const out: wire.EntitlementEvent[] = [];
+      for (const message of await readTopic(kafka, topics.events)) out.push((await codec.decode<wire.EntitlementEvent>(message.value!, 'entitlements.events.v1-value')).value);
+      return out;
+    };
+    const held = await decode();
+    expect(held.map((event) => event.eventType)).toEqual(usage.map(() => 'UsageHeldUntilTerms'));
+    expect(await readTopic(kafka, topics.deadLetters)).toHaveLength(0);
+
+    // Then the deal (Salesforce's connector, 2026-01-01), through the contracts service onto contracts.events.v1.
+    await producer.send({
+      topic: contractsTopics.deals,
+      acks: -1,
+      messages: [{
+        key: ACME.customerId,
+        value: await encodeCrmDealEvent(codec, closedWon({ eventId: 'sf-evt-acme-1', customerId: ACME.customerId, occurredAt: '2026-01-01T00:00:00.000Z', dealId: ACME.dealId, deal: acmeCrmDeal() })),
+      }],
+    });
+    await contracts.waitUntilCaughtUp(30_000);
+    await entitlements.waitUntilCaughtUp(30_000);
+
+    const payloadOf = <T>(event: wire.EntitlementEvent) => Object.values(event.payload)[0] as T;
+    const released = (await decode()).slice(held.length);
+    const tokens = (type: string) => released.filter((event) => event.eventType === type && payloadOf<{ featureCode: string }>(event).featureCode === 'tokens');
+    expect(tokens('UsageConsumed').map((event) => payloadOf<wire.UsageConsumed>(event).usageEventId)).toEqual(usage.map((event) => event.usageEventId));
+    const halfway = holderOfToken(usage, INCLUDED_TOKENS.div(2));
+    const holder = holderOfToken(usage, INCLUDED_TOKENS);
+    const fifty = tokens('ThresholdReached').map((event) => payloadOf<wire.ThresholdReached>(event)).find((payload) => payload.percent === 50);
+    expect(fifty).toMatchObject({ usageEventId: halfway.usageEventId, eventTime: halfway.eventTime });
+    expect(fifty!.eventTime.slice(0, 10)).toBe('2026-01-15');
+    const exhausted = tokens('AllowanceExhausted');
+    expect(exhausted).toHaveLength(1);
+    expect(exhausted[0].occurredAt).toBe(holder.eventTime);
+    expect(payloadOf<wire.AllowanceExhausted>(exhausted[0])).toMatchObject({ usageEventId: holder.usageEventId, eventTime: holder.eventTime, periodStart: '2026-01-01' });
+    const total = usage.reduce((sum, event) => sum.plus(event.quantity), new Big(0));
+    const balances = await readTopic(kafka, topics.balances);
+    const lastTokens = balances.filter((message) => message.key!.toString() === `${ACME.customerId}:tokens`).at(-1)!;
+    expect(await decodeEntitlementBalance(codec, lastTokens.value!)).toMatchObject({ status: 'Exhausted', consumedUnits: total, remainingUnits: INCLUDED_TOKENS.minus(total) });
+    expect(await readTopic(kafka, topics.deadLetters)).toHaveLength(0);
+  });
+});

@@ -38,7 +38,7 @@ export class UsagePipeline {
   /** Usage ids metering counted as duplicates (the metric's hook). */
   readonly duplicates: string[] = [];
   meteringDefinition = this.newMeteringDefinition();
-  readonly ratingDefinition = ratingServiceDefinition(this.codec, { name: this.ratingName, topics: this.ratingTopics });
+  ratingDefinition = ratingServiceDefinition(this.codec, { name: this.ratingName, topics: this.ratingTopics });
   metering!: ServiceRuntime<unknown, unknown, unknown>;
   rating!: ServiceRuntime<unknown, unknown, unknown>;
   meteringProjection!: ProjectionRunner;
@@ -86,6 +86,15 @@ export class UsagePipeline {
     this.metering = new ServiceRuntime(this.meteringDefinition as never, { kafka: this.kafka, dataSource: this.meteringDb, logger: silent });
     await this.metering.start();
     await this.metering.waitUntilReady();
+  }
+
+  /** Stops rating and starts a fresh process's worth of it: it rebuilds its state (held usage too) from its log. */
+  async restartRating(): Promise<void> {
+    await this.rating.stop();
+    this.ratingDefinition = ratingServiceDefinition(this.codec, { name: this.ratingName, topics: this.ratingTopics });
+    this.rating = new ServiceRuntime(this.ratingDefinition as never, { kafka: this.kafka, dataSource: this.ratingDb, logger: silent });
+    await this.rating.start();
+    await this.rating.waitUntilReady();
   }
 
   private newMeteringDefinition() {

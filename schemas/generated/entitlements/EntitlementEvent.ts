@@ -10,11 +10,13 @@ import type { CreditsBurned } from './CreditsBurned';
 import type { CreditsExpired } from './CreditsExpired';
 import type { CreditsGranted } from './CreditsGranted';
 import type { FeatureFlagSet } from './FeatureFlagSet';
+import type { HeldUsageRejected } from './HeldUsageRejected';
 import type { LateUsageRecorded } from './LateUsageRecorded';
 import type { PeriodRolledOver } from './PeriodRolledOver';
 import type { SeatsChanged } from './SeatsChanged';
 import type { ThresholdReached } from './ThresholdReached';
 import type { UsageConsumed } from './UsageConsumed';
+import type { UsageHeldUntilTerms } from './UsageHeldUntilTerms';
 
 /** Entitlement event log. */
 export interface EntitlementEvent {
@@ -26,13 +28,13 @@ export interface EntitlementEvent {
   correlationId: null | string;
   schemaVersion: number;
   customerId: string;
-  payload: { 'billing.entitlements.ContractTermsNoted': ContractTermsNoted } | { 'billing.entitlements.ContractTerminationNoted': ContractTerminationNoted } | { 'billing.entitlements.AllowanceOpened': AllowanceOpened } | { 'billing.entitlements.UsageConsumed': UsageConsumed } | { 'billing.entitlements.LateUsageRecorded': LateUsageRecorded } | { 'billing.entitlements.ThresholdReached': ThresholdReached } | { 'billing.entitlements.AllowanceExhausted': AllowanceExhausted } | { 'billing.entitlements.PeriodRolledOver': PeriodRolledOver } | { 'billing.entitlements.AllowanceClosed': AllowanceClosed } | { 'billing.entitlements.CreditsGranted': CreditsGranted } | { 'billing.entitlements.CreditsBurned': CreditsBurned } | { 'billing.entitlements.CreditsExpired': CreditsExpired } | { 'billing.entitlements.CreditBalanceLow': CreditBalanceLow } | { 'billing.entitlements.SeatsChanged': SeatsChanged } | { 'billing.entitlements.FeatureFlagSet': FeatureFlagSet };
+  payload: { 'billing.entitlements.ContractTermsNoted': ContractTermsNoted } | { 'billing.entitlements.ContractTerminationNoted': ContractTerminationNoted } | { 'billing.entitlements.AllowanceOpened': AllowanceOpened } | { 'billing.entitlements.UsageConsumed': UsageConsumed } | { 'billing.entitlements.LateUsageRecorded': LateUsageRecorded } | { 'billing.entitlements.ThresholdReached': ThresholdReached } | { 'billing.entitlements.AllowanceExhausted': AllowanceExhausted } | { 'billing.entitlements.PeriodRolledOver': PeriodRolledOver } | { 'billing.entitlements.AllowanceClosed': AllowanceClosed } | { 'billing.entitlements.CreditsGranted': CreditsGranted } | { 'billing.entitlements.CreditsBurned': CreditsBurned } | { 'billing.entitlements.CreditsExpired': CreditsExpired } | { 'billing.entitlements.CreditBalanceLow': CreditBalanceLow } | { 'billing.entitlements.SeatsChanged': SeatsChanged } | { 'billing.entitlements.FeatureFlagSet': FeatureFlagSet } | { 'billing.entitlements.UsageHeldUntilTerms': UsageHeldUntilTerms } | { 'billing.entitlements.HeldUsageRejected': HeldUsageRejected };
 }
 
 /** The union of EntitlementEvent's payload records, wrapped by full name. */
 export type EntitlementEventPayload = EntitlementEvent['payload'];
 
 /** eventType values: the short names of the payload records. */
-export type EntitlementEventType = 'ContractTermsNoted' | 'ContractTerminationNoted' | 'AllowanceOpened' | 'UsageConsumed' | 'LateUsageRecorded' | 'ThresholdReached' | 'AllowanceExhausted' | 'PeriodRolledOver' | 'AllowanceClosed' | 'CreditsGranted' | 'CreditsBurned' | 'CreditsExpired' | 'CreditBalanceLow' | 'SeatsChanged' | 'FeatureFlagSet';
+export type EntitlementEventType = 'ContractTermsNoted' | 'ContractTerminationNoted' | 'AllowanceOpened' | 'UsageConsumed' | 'LateUsageRecorded' | 'ThresholdReached' | 'AllowanceExhausted' | 'PeriodRolledOver' | 'AllowanceClosed' | 'CreditsGranted' | 'CreditsBurned' | 'CreditsExpired' | 'CreditBalanceLow' | 'SeatsChanged' | 'FeatureFlagSet' | 'UsageHeldUntilTerms' | 'HeldUsageRejected';
 
 export const EntitlementEventFullName = 'billing.entitlements.EntitlementEvent' as const;

@@ -5,6 +5,7 @@ import type { PeriodRated } from './PeriodRated';
 import type { RatingContractEndNoted } from './RatingContractEndNoted';
 import type { RatingContractTermsNoted } from './RatingContractTermsNoted';
 import type { TrueUpCalculated } from './TrueUpCalculated';
+import type { UsageHeld } from './UsageHeld';
 import type { UsageRated } from './UsageRated';
 
 /** Rating's event log: rated usage in real time, period-final ratings, late usage and true-ups. */
@@ -17,13 +18,13 @@ export interface RatingEvent {
   correlationId: null | string;
   schemaVersion: number;
   customerId: string;
-  payload: { 'billing.rating.RatingContractTermsNoted': RatingContractTermsNoted } | { 'billing.rating.UsageRated': UsageRated } | { 'billing.rating.LateUsageRated': LateUsageRated } | { 'billing.rating.PeriodRated': PeriodRated } | { 'billing.rating.TrueUpCalculated': TrueUpCalculated } | { 'billing.rating.RatingContractEndNoted': RatingContractEndNoted };
+  payload: { 'billing.rating.RatingContractTermsNoted': RatingContractTermsNoted } | { 'billing.rating.UsageRated': UsageRated } | { 'billing.rating.LateUsageRated': LateUsageRated } | { 'billing.rating.PeriodRated': PeriodRated } | { 'billing.rating.TrueUpCalculated': TrueUpCalculated } | { 'billing.rating.RatingContractEndNoted': RatingContractEndNoted } | { 'billing.rating.UsageHeld': UsageHeld };
 }
 
 /** The union of RatingEvent's payload records, wrapped by full name. */
 export type RatingEventPayload = RatingEvent['payload'];
 
 /** eventType values: the short names of the payload records. */
-export type RatingEventType = 'RatingContractTermsNoted' | 'UsageRated' | 'LateUsageRated' | 'PeriodRated' | 'TrueUpCalculated' | 'RatingContractEndNoted';
+export type RatingEventType = 'RatingContractTermsNoted' | 'UsageRated' | 'LateUsageRated' | 'PeriodRated' | 'TrueUpCalculated' | 'RatingContractEndNoted' | 'UsageHeld';
 
 export const RatingEventFullName = 'billing.rating.RatingEvent' as const;

@@ -6,9 +6,9 @@ import {
 } from '@billing/runtime';
 import { balanceKey, balanceOf, featuresChangedBy } from '../domain/balances';
 import { EntitlementCommand } from '../domain/commands';
-import { entitlementsDecider } from '../domain/decider';
+import { entitlementsDeciderWith } from '../domain/decider';
 import { EntitlementEvent } from '../domain/events';
-import { EntitlementsState } from '../domain/state';
+import { EntitlementsState, HELD_USAGE_MAX_DEFAULT } from '../domain/state';
 import { balanceToWire, commandFromContractEvent, commandFromMeteringEvent, entitlementEventFromWire, entitlementEventToWire } from './mappers';
 
 export interface EntitlementsTopics {
@@ -46,6 +46,8 @@ export interface EntitlementsServiceOptions {
   readonly name?: string;
   /** tests run the service on fresh copies of its topics */
   readonly topics?: Partial<EntitlementsTopics>;
+  /** usage held per customer while its first terms are on their way (default HELD_USAGE_MAX_DEFAULT); beyond: HELD_USAGE_LIMIT to the DLQ */
+  readonly heldUsageMax?: number;
 }
 
 /** The topics `<prefix>.<declared name>`: what a test creates for one run. */
@@ -71,7 +73,7 @@ export function entitlementsServiceDefinition(
   const topics: EntitlementsTopics = { ...ENTITLEMENTS_TOPICS, ...options.topics };
   return {
     name: options.name ?? ENTITLEMENTS_SERVICE_NAME,
-    decider: entitlementsDecider,
+    decider: entitlementsDeciderWith({ heldUsageMax: options.heldUsageMax ?? HELD_USAGE_MAX_DEFAULT }),
     eventTopic: topics.events,
     deadLetterTopic: topics.deadLetters,
     positionsTopic: topics.positions,

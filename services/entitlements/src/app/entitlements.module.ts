@@ -19,7 +19,7 @@ export class EntitlementsAppModule {
       imports: [
         EventSourcingModule.forService({
           serviceName,
-          definition: () => entitlementsServiceDefinition(options.codec, { name: serviceName, topics: options.topics }),
+          definition: () => entitlementsServiceDefinition(options.codec, { name: serviceName, topics: options.topics, heldUsageMax: options.heldUsageMax }),
           runtimeOptions: options.runtimeOptions,
         }),
       ],

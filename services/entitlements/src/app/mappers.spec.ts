@@ -25,6 +25,9 @@ describe('entitlements mappers', () => {
 
   it('round-trips entitlement events and balances through their topics\' bytes', async () => {
     const commands: EntitlementCommand[] = [
+      // held before the terms (released on them: one counted, one rejected as an unknown feature)
+      usage('u-0', '5.25', '2026-01-01T10:00:00Z'),
+      usage('u-gpu', '2', '2026-01-01T11:00:00Z', 'gpu-seconds'),
       { ...acmeTermsReceived, grants: { ...acmeGrants, seats: [{ featureCode: 'seats', seats: 3 }], credits: [{ creditId: 'c-1', meterCode: 'tokens', units: new Big('100'), validFrom: '2026-01-01', expiresOn: '2026-02-01', priority: 1, lowBalanceUnits: new Big('50') }] } },
       usage('u-1', '9999999.5', '2026-01-20T00:00:00Z'),
       usage('u-2', '60.5', '2026-01-21T00:00:00Z'),
@@ -38,7 +41,8 @@ describe('entitlements mappers', () => {
       state = fold(entitlementsDecider, decided, state);
       events.push(...decided);
     }
-    expect(new Set(events.map((event) => event.type)).size).toBeGreaterThanOrEqual(11);
+    expect(new Set(events.map((event) => event.type)).size).toBeGreaterThanOrEqual(13);
+    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['UsageHeldUntilTerms', 'HeldUsageRejected']));
     for (const event of events) {
       const { eventType, payload } = entitlementEventToWire(event);
       const record: wire.EntitlementEvent = {

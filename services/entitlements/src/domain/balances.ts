@@ -89,6 +89,8 @@ export function featuresChangedBy(event: EntitlementEvent): string[] {
     case 'ContractTermsNoted':
     case 'ContractTerminationNoted':
     case 'LateUsageRecorded':
+    case 'UsageHeldUntilTerms':
+    case 'HeldUsageRejected':
       return [];
     default:
       return [event.featureCode];

@@ -1,3 +1,4 @@
+import { DomainError } from '@billing/eventsourcing';
 import { Big } from '@billing/money';
 import {
   ContractTerminationReceived,
@@ -26,10 +27,13 @@ import {
   CreditBalance,
   EntitlementsState,
   FEATURES_PER_CUSTOMER_MAX,
+  HELD_USAGE_MAX_DEFAULT,
+  HeldUsage,
   NotedContract,
   THRESHOLDS_PER_ALLOWANCE_MAX,
   TERMS_VERSIONS_PER_CONTRACT_MAX,
   grantsInForce,
+  heldUsageOf,
 } from './state';
 
 const ZERO = new Big('0');
@@ -45,7 +49,14 @@ class Emitter {
   }
 }
 
-export function decide(command: EntitlementCommand, state: EntitlementsState): EntitlementEvent[] {
+export interface DecideOptions {
+  /** usage held per customer while its first terms are on their way; beyond it: HELD_USAGE_LIMIT */
+  readonly heldUsageMax: number;
+}
+
+const DECIDE_OPTIONS_DEFAULT: DecideOptions = { heldUsageMax: HELD_USAGE_MAX_DEFAULT };
+
+export function decide(command: EntitlementCommand, state: EntitlementsState, options: DecideOptions = DECIDE_OPTIONS_DEFAULT): EntitlementEvent[] {
   if (!isIsoInstant(command.now)) throw reject('INVALID_TIMESTAMP', `now ${JSON.stringify(command.now)} is not an ISO instant`);
   const out = new Emitter(state);
   switch (command.type) {
@@ -56,7 +67,7 @@ export function decide(command: EntitlementCommand, state: EntitlementsState): E
       noteTermination(out, command);
       break;
     case 'UsageAccepted':
-      consume(out, command);
+      consumeOrHold(out, command, options);
       break;
     case 'ClockTicked':
       reconcile(out, command.now);
@@ -107,8 +118,42 @@ function noteTerms(out: Emitter, command: ContractTermsReceived): void {
       });
     }
   }
+  const held = heldUsageOf(state);
   out.emit({ type: 'ContractTermsNoted', customerId: command.customerId, grants, at: command.now });
-  reconcile(out, command.now);
+  if (held.length === 0) reconcile(out, command.now);
+  else releaseHeld(out, held, command.now);
+}
+
+/**
+ * Counts held usage as if the terms had come first. The allowances open as of the first held usage's date (not
+ * `now`): a clock tick that rolled the platform into the next period while January usage was held must not turn
+ * that usage into late usage. Before each held usage, reconcile as of its date (monotonic), as the ticks of the
+ * terms-first order would have; usage past the live period rolls it over as usual; a final reconcile as of `now`
+ * catches up with the ticks that passed while held. Held usage the terms do not cover is rejected by an event
+ * (the DLQ only takes whole inputs, and this input, the terms, is valid).
+ */
+function releaseHeld(out: Emitter, held: readonly HeldUsage[], now: string): void {
+  let asOfDate = held.reduce((earliest, usage) => (dateOf(usage.eventTime) < earliest ? dateOf(usage.eventTime) : earliest), dateOf(now));
+  reconcile(out, now, asOfDate);
+  for (const usage of held) {
+    const usageDate = dateOf(usage.eventTime);
+    if (usageDate > asOfDate) {
+      asOfDate = usageDate;
+      reconcile(out, now, asOfDate);
+    }
+    const eventsBefore = out.events.length;
+    const stateBefore = out.state;
+    try {
+      consume(out, { type: 'UsageAccepted', now, customerId: out.state.customerId ?? '', ...usage });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      // Undo this usage's partial decision only; the terms and the usage before it stand.
+      out.events.length = eventsBefore;
+      out.state = stateBefore;
+      out.emit({ type: 'HeldUsageRejected', ...usage, reasonCode: error.reasonCode, at: now });
+    }
+  }
+  if (dateOf(now) > asOfDate) reconcile(out, now, dateOf(now));
 }
 
 function noteTermination(out: Emitter, command: ContractTerminationReceived): void {
@@ -179,8 +224,8 @@ function sortedValues<T>(record: Readonly<Record<string, T>>): T[] {
     .map((key) => record[key]);
 }
 
-function reconcile(out: Emitter, at: string): void {
-  const date = dateOf(at);
+/** `at` stamps the events; `date` (default: at's date) is the day the terms are read at (releasing held usage reads earlier days). */
+function reconcile(out: Emitter, at: string, date: string = dateOf(at)): void {
   const inForce = sortedValues(out.state.contracts).flatMap((contract: NotedContract) => {
     const grants = grantsInForce(contract, date);
     return grants === undefined ? [] : [grants];
@@ -298,6 +343,34 @@ function closedReason(contract: NotedContract | undefined, date: string): Allowa
 
 // ---------------------------------------------------------------------------------------------------------------
 // Usage
+
+/** Usage for a customer with no terms noted yet is held (its terms are on their way), not rejected. */
+function consumeOrHold(out: Emitter, usage: UsageAccepted, options: DecideOptions): void {
+  try {
+    consume(out, usage);
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.reasonCode !== 'UNKNOWN_FEATURE' || Object.keys(out.state.contracts).length > 0) throw error;
+    hold(out, usage, options);
+  }
+}
+
+function hold(out: Emitter, usage: UsageAccepted, options: DecideOptions): void {
+  const held = heldUsageOf(out.state);
+  if (held.length >= options.heldUsageMax) {
+    throw reject('HELD_USAGE_LIMIT', `usage ${usage.usageEventId}: ${held.length} usage events already held waiting for terms`, {
+      usageEventId: usage.usageEventId,
+      heldUsageMax: String(options.heldUsageMax),
+    });
+  }
+  out.emit({
+    type: 'UsageHeldUntilTerms',
+    usageEventId: usage.usageEventId,
+    meterCode: usage.meterCode,
+    eventTime: usage.eventTime,
+    quantity: usage.quantity,
+    at: usage.now,
+  });
+}
 
 function consume(out: Emitter, usage: UsageAccepted): void {
   if (usage.usageEventId.trim().length === 0) throw reject('MISSING_FIELD', 'usageEventId is empty');

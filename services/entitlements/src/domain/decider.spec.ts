@@ -1,6 +1,6 @@
 import { Big } from '@billing/money';
 import { specFor } from '@billing/testing';
-import { entitlementsDecider } from './decider';
+import { entitlementsDecider, entitlementsDeciderWith } from './decider';
 import { ENTITLEMENT_REJECTIONS, EntitlementRejection } from './errors';
 import {
   AllowanceOpened,
@@ -225,11 +225,80 @@ describe('entitlements decider: events', () => {
     ]);
   });
 
+  // Usage can reach entitlements before the customer's terms (no order across topics): held, then counted on the terms.
+  const heldEvent = (id: string, quantity: string, eventTime: string, meterCode = 'tokens', at = eventTime): EntitlementEvent => ({
+    type: 'UsageHeldUntilTerms', usageEventId: id, meterCode, eventTime, quantity: big(quantity), at,
+  });
+  const threshold = (percent: number, id: string, eventTime: string, consumedUnits: string): EntitlementEvent => ({
+    type: 'ThresholdReached', featureCode: 'tokens', periodStart: '2026-01-01', percent, usageEventId: id, eventTime,
+    consumedUnits: big(consumedUnits), includedUnits: big('10000000'),
+  });
+
+  it('holds usage that arrives before any terms of the customer', () =>
+    expectEvents(given([]).when(usage('u-1', '6000000', '2026-01-05T10:00:00.000Z')), [heldEvent('u-1', '6000000', '2026-01-05T10:00:00.000Z')]));
+
+  it('keeps held usage through clock ticks (nothing to count against yet)', () =>
+    given([heldEvent('u-1', '6000000', '2026-01-05T10:00:00.000Z')]).when(tick('2026-02-03T00:00:00.000Z')).then([]));
+
+  it('releases held usage when the terms arrive: counted in the order held, thresholds and exhaustion at the crossing usage', () => {
+    const now = '2026-01-21T08:00:00.000Z';
+    expectEvents(
+      given([heldEvent('u-1', '6000000', '2026-01-05T10:00:00.000Z'), heldEvent('u-2', '5000000', '2026-01-20T10:00:00.000Z')]).when({
+        ...acmeTermsReceived, now, grants: monthlyGrants,
+      }),
+      [
+        { ...noted, grants: monthlyGrants, at: now },
+        opened({ at: now }),
+        consumed('tokens', 'u-1', '6000000', '6000000', '2026-01-05T10:00:00.000Z'),
+        threshold(50, 'u-1', '2026-01-05T10:00:00.000Z', '6000000'),
+        consumed('tokens', 'u-2', '5000000', '4000000', '2026-01-20T10:00:00.000Z'),
+        threshold(80, 'u-2', '2026-01-20T10:00:00.000Z', '11000000'),
+        threshold(100, 'u-2', '2026-01-20T10:00:00.000Z', '11000000'),
+        {
+          type: 'AllowanceExhausted', featureCode: 'tokens', periodStart: '2026-01-01', usageEventId: 'u-2', eventTime: '2026-01-20T10:00:00.000Z',
+          consumedUnits: big('11000000'), includedUnits: big('10000000'),
+        },
+      ],
+    );
+  });
+
+  it('counts January usage held past the February tick in January, then rolls over, as if the terms had come first', () => {
+    const now = '2026-02-03T00:00:00.000Z';
+    const run = given([heldEvent('u-1', '1000000', '2026-01-30T10:00:00.000Z')]).when({ ...acmeTermsReceived, now, grants: monthlyGrants });
+    expectEvents(run, [
+      { ...noted, grants: monthlyGrants, at: now },
+      opened({ at: now }),
+      consumed('tokens', 'u-1', '1000000', '1000000', '2026-01-30T10:00:00.000Z'),
+      {
+        type: 'PeriodRolledOver', featureCode: 'tokens', contractId: ACME_CONTRACT_ID, closedPeriodStart: '2026-01-01', closedPeriodEnd: '2026-02-01',
+        closedConsumedUnits: big('1000000'), periodStart: '2026-02-01', periodEnd: '2026-03-01', includedUnits: big('10000000'), overageAllowed: true,
+        thresholdPercents: [50, 80, 100], at: now,
+      },
+    ]);
+    expect(run.result().state.heldUsage).toEqual([]);
+  });
+
+  it('rejects, by an event, held usage of a meter the arrived terms do not grant; the rest is counted', () =>
+    expectEvents(
+      given([heldEvent('u-gpu', '7', '2026-01-05T10:00:00.000Z', 'gpu-seconds'), heldEvent('u-1', '100', '2026-01-05T11:00:00.000Z')]).when({
+        ...acmeTermsReceived, grants: monthlyGrants,
+      }),
+      [
+        { ...noted, grants: monthlyGrants },
+        opened(),
+        {
+          type: 'HeldUsageRejected', usageEventId: 'u-gpu', meterCode: 'gpu-seconds', eventTime: '2026-01-05T10:00:00.000Z', quantity: big('7'),
+          reasonCode: 'UNKNOWN_FEATURE', at: AT,
+        },
+        consumed('tokens', 'u-1', '100', '100', '2026-01-05T11:00:00.000Z'),
+      ],
+    ));
+
   it('has a spec producing every event type', () => {
     const all: EntitlementEventType[] = [
       'ContractTermsNoted', 'ContractTerminationNoted', 'AllowanceOpened', 'UsageConsumed', 'LateUsageRecorded', 'ThresholdReached',
       'AllowanceExhausted', 'PeriodRolledOver', 'AllowanceClosed', 'CreditsGranted', 'CreditsBurned', 'CreditsExpired',
-      'CreditBalanceLow', 'SeatsChanged', 'FeatureFlagSet',
+      'CreditBalanceLow', 'SeatsChanged', 'FeatureFlagSet', 'UsageHeldUntilTerms', 'HeldUsageRejected',
     ];
     expect([...covered].sort()).toEqual([...all].sort());
   });
@@ -252,6 +321,10 @@ describe('entitlements decider: typed rejections', () => {
     ['UNKNOWN_CONTRACT', () => given(monthlyHistory).when({ type: 'ContractTerminationReceived', now: AT, customerId: ACME_CUSTOMER_ID, contractId: 'nope', effectiveDate: '2026-02-01' })],
     ['CUSTOMER_MISMATCH', () => given(monthlyHistory).when({ ...acmeTermsReceived, customerId: 'cust-other', grants: { ...monthlyGrants, contractId: 'x', metered: [] } })],
     ['LIMIT_EXCEEDED', () => given([]).when({ ...acmeTermsReceived, grants: { ...acmeGrants, metered: [{ ...acmeGrants.metered[0], thresholdPercents: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] }] } })],
+    // Held usage is bounded: one more than heldUsageMax waiting for terms goes to the DLQ.
+    ['HELD_USAGE_LIMIT', () => specFor(entitlementsDeciderWith({ heldUsageMax: 1 }))([
+      { type: 'UsageHeldUntilTerms', usageEventId: 'u-1', meterCode: 'tokens', eventTime: AT, quantity: big('1'), at: AT },
+    ]).when(usage('u-2', '1', '2026-01-05T10:00:00Z'))],
   ];
   it.each(rejections)('rejects with %s', (reasonCode, scenario) => scenario().thenRejects(reasonCode));
   it('covers every declared rejection reason', () => {

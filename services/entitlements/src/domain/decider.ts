@@ -1,13 +1,19 @@
-import { Decider } from '@billing/eventsourcing';
+import { Decider, invariant } from '@billing/eventsourcing';
 import { EntitlementCommand } from './commands';
-import { decide } from './decide';
+import { DecideOptions, decide } from './decide';
 import { EntitlementEvent } from './events';
 import { evolve } from './evolve';
-import { EntitlementsState, initialEntitlementsState } from './state';
+import { EntitlementsState, HELD_USAGE_MAX_DEFAULT, initialEntitlementsState } from './state';
 
-/** The entitlements service's decider; its state is per customer account (the topics' key). */
-export const entitlementsDecider: Decider<EntitlementCommand, EntitlementEvent, EntitlementsState> = {
-  initialState: initialEntitlementsState,
-  decide,
-  evolve,
-};
+/** The entitlements decider with explicit limits (heldUsageMax: usage held per customer before its first terms). */
+export function entitlementsDeciderWith(options: DecideOptions): Decider<EntitlementCommand, EntitlementEvent, EntitlementsState> {
+  invariant(Number.isSafeInteger(options.heldUsageMax) && options.heldUsageMax >= 0, `heldUsageMax ${options.heldUsageMax} is not a non-negative integer`);
+  return {
+    initialState: initialEntitlementsState,
+    decide: (command, state) => decide(command, state, options),
+    evolve,
+  };
+}
+
+/** The entitlements service's decider with default limits; its state is per customer account (the topics' key). */
+export const entitlementsDecider = entitlementsDeciderWith({ heldUsageMax: HELD_USAGE_MAX_DEFAULT });

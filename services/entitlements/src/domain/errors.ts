@@ -21,6 +21,7 @@ export const ENTITLEMENT_REJECTIONS = [
   'UNKNOWN_CONTRACT',
   'CUSTOMER_MISMATCH',
   'LIMIT_EXCEEDED',
+  'HELD_USAGE_LIMIT',
 ] as const;
 export type EntitlementRejection = (typeof ENTITLEMENT_REJECTIONS)[number];
 

@@ -168,6 +168,31 @@ export interface FeatureFlagSet {
   readonly at: string;
 }
 
+/**
+ * Accepted usage that arrived before any contract terms of the customer (Kafka gives no order across
+ * metering.usage.v1 and contracts.events.v1; metering only accepts usage of a contract it knows, so terms are coming).
+ * Held in state; the terms' decision counts it, in the order held.
+ */
+export interface UsageHeldUntilTerms {
+  readonly type: 'UsageHeldUntilTerms';
+  readonly usageEventId: string;
+  readonly meterCode: string;
+  readonly eventTime: string;
+  readonly quantity: Big;
+  readonly at: string;
+}
+
+/** Held usage the arrived terms do not cover (reasonCode as the DLQ would have said, e.g. UNKNOWN_FEATURE): never counted. */
+export interface HeldUsageRejected {
+  readonly type: 'HeldUsageRejected';
+  readonly usageEventId: string;
+  readonly meterCode: string;
+  readonly eventTime: string;
+  readonly quantity: Big;
+  readonly reasonCode: string;
+  readonly at: string;
+}
+
 export type EntitlementEvent =
   | ContractTermsNoted
   | ContractTerminationNoted
@@ -183,5 +208,7 @@ export type EntitlementEvent =
   | CreditsExpired
   | CreditBalanceLow
   | SeatsChanged
-  | FeatureFlagSet;
+  | FeatureFlagSet
+  | UsageHeldUntilTerms
+  | HeldUsageRejected;
 export type EntitlementEventType = EntitlementEvent['type'];

@@ -1,7 +1,7 @@
 import { Big } from '@billing/money';
 import { UnknownEvent, invariant } from '@billing/eventsourcing';
 import { EntitlementEvent } from './events';
-import { Allowance, CreditBalance, EntitlementsState } from './state';
+import { Allowance, CreditBalance, EntitlementsState, heldUsageOf } from './state';
 
 const ZERO = new Big('0');
 
@@ -10,8 +10,10 @@ export function evolve(state: EntitlementsState, event: EntitlementEvent): Entit
     case 'ContractTermsNoted': {
       const known = state.contracts[event.grants.contractId];
       const versions = [...(known?.versions ?? []), event.grants].sort((a, b) => a.termsVersion - b.termsVersion);
+      // The decision that notes terms releases every held usage (counted or rejected in the same decision).
       return {
         ...state,
+        heldUsage: [],
         customerId: event.customerId,
         contracts: {
           ...state.contracts,
@@ -117,6 +119,12 @@ export function evolve(state: EntitlementsState, event: EntitlementEvent): Entit
       return { ...state, seats: { ...state.seats, [event.featureCode]: event.seats } };
     case 'FeatureFlagSet':
       return { ...state, flags: { ...state.flags, [event.featureCode]: event.enabled } };
+    case 'UsageHeldUntilTerms': {
+      const { usageEventId, meterCode, eventTime, quantity } = event;
+      return { ...state, heldUsage: [...heldUsageOf(state), { usageEventId, meterCode, eventTime, quantity }] };
+    }
+    case 'HeldUsageRejected':
+      return state;
     default:
       throw new UnknownEvent(event);
   }

@@ -7,5 +7,6 @@ export * from './periods';
 export * from '@billing/calendar';
 export * from './balances';
 export { decide } from './decide';
+export type { DecideOptions } from './decide';
 export * from './evolve';
 export * from './decider';

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Big } from '@billing/money';
 import { fold } from '@billing/eventsourcing';
 import { EntitlementCommand } from './commands';
@@ -82,5 +83,39 @@ describe('scenario A: Acme Bank January tokens', () => {
     const february = run([acmeTermsReceived, ...usageCommands, tick('2026-02-01T00:00:00.000Z')]);
     expect(february.events.at(-1)).toMatchObject({ type: 'PeriodRolledOver', featureCode: 'tokens', closedConsumedUnits: new Big('13000000') });
     expect(balanceOf(february.state, 'tokens')).toMatchObject({ periodStart: '2026-02-01', consumedUnits: new Big('0'), remainingUnits: new Big('10000000') });
+  });
+});
+
+describe('scenario A: the terms arrive after some of the usage (no order across topics)', () => {
+  const usageCommands = januaryUsage();
+  const counting = (events: EntitlementEvent[]) =>
+    events.filter((event) => event.type === 'UsageConsumed' || event.type === 'ThresholdReached' || event.type === 'AllowanceExhausted');
+  const fiftyPercent = (events: EntitlementEvent[]) =>
+    events.find((event) => event.type === 'ThresholdReached' && event.featureCode === 'tokens' && event.percent === 50);
+  const exhaustion = (events: EntitlementEvent[]) => events.find((event) => event.type === 'AllowanceExhausted' && event.featureCode === 'tokens');
+  const termsFirst = run([acmeTermsReceived, ...usageCommands]).events;
+
+  it('with the terms at any point of January, gives the same 50% date and exhausting usage event as terms-first', () => {
+    const termsFirstFifty = fiftyPercent(termsFirst);
+    const termsFirstExhausted = exhaustion(termsFirst);
+    expect(termsFirstFifty).toMatchObject({ usageEventId: 'acme-u-050', eventTime: expect.stringMatching(/^2026-01-15/) });
+    expect(termsFirstExhausted).toMatchObject({ usageEventId: 'acme-u-100', eventTime: expect.stringMatching(/^2026-01-23/) });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: usageCommands.length }), fc.integer({ min: 0, max: 6 * 60 }), (heldCount, delayMinutes) => {
+        const held = usageCommands.slice(0, heldCount);
+        const lastHeld = held.at(-1);
+        const arrival = lastHeld === undefined ? Date.parse(acmeTermsReceived.now) : Date.parse(lastHeld.now);
+        // The terms arrive after the held usage, a little later on the platform clock (at most into 2026-02-01).
+        const now = new Date(Math.min(arrival + delayMinutes * 60_000, Date.parse('2026-02-01T00:00:00.000Z') - 1)).toISOString();
+        const { events, state } = run([...held, { ...acmeTermsReceived, now }, ...usageCommands.slice(heldCount)]);
+        expect(events.filter((event) => event.type === 'UsageHeldUntilTerms')).toHaveLength(heldCount);
+        expect(state.heldUsage).toEqual([]);
+        expect(fiftyPercent(events)).toEqual(termsFirstFifty);
+        expect(exhaustion(events)).toEqual(termsFirstExhausted);
+        expect(counting(events)).toEqual(counting(termsFirst));
+        expect(balanceOf(state, 'tokens')).toEqual(balanceOf(run([acmeTermsReceived, ...usageCommands]).state, 'tokens'));
+      }),
+      { numRuns: 60 },
+    );
   });
 });

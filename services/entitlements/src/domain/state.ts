@@ -8,6 +8,8 @@ export const TERMS_VERSIONS_PER_CONTRACT_MAX = 1_000;
 export const FEATURES_PER_CUSTOMER_MAX = 1_000;
 export const CREDIT_GRANTS_PER_CUSTOMER_MAX = 1_000;
 export const THRESHOLDS_PER_ALLOWANCE_MAX = 10;
+/** Default bound on usage held while a customer's terms are on their way (config: heldUsageMax). */
+export const HELD_USAGE_MAX_DEFAULT = 100_000;
 
 export interface NotedContract {
   readonly contractId: string;
@@ -54,6 +56,14 @@ export interface CreditBalance {
   readonly contractId: string | null;
 }
 
+/** Usage waiting for the customer's first terms, as it arrived. */
+export interface HeldUsage {
+  readonly usageEventId: string;
+  readonly meterCode: string;
+  readonly eventTime: string;
+  readonly quantity: Big;
+}
+
 /** Per aggregate = customer account. */
 export interface EntitlementsState {
   readonly customerId: string | null;
@@ -62,6 +72,8 @@ export interface EntitlementsState {
   readonly credits: Readonly<Record<string, CreditBalance>>;
   readonly seats: Readonly<Record<string, number>>;
   readonly flags: Readonly<Record<string, boolean>>;
+  /** in arrival order; only while no terms were ever noted (bounded by heldUsageMax) */
+  readonly heldUsage: readonly HeldUsage[];
 }
 
 export const initialEntitlementsState: EntitlementsState = {
@@ -71,7 +83,13 @@ export const initialEntitlementsState: EntitlementsState = {
   credits: {},
   seats: {},
   flags: {},
+  heldUsage: [],
 };
+
+/** Snapshots written before usage could be held have no `heldUsage`: read them as holding none. */
+export function heldUsageOf(state: EntitlementsState): readonly HeldUsage[] {
+  return state.heldUsage ?? [];
+}
 
 /** The grants of a contract in force on `date`: the latest version whose [effectiveDate, endDate) holds it. */
 export function grantsInForce(contract: NotedContract, date: string): ContractGrants | undefined {

@@ -141,6 +141,35 @@ describe('rating mappers', () => {
     }
   });
 
+  it('usage before its contract: UsageHeld round-trips through rating.events.v1 bytes, and the state rebuilt from the log releases it', async () => {
+    const early = [accepted('tokens', '13000000', '2026-01-20T00:00:00.000Z'), accepted('images', '1', '2026-01-21T00:00:00.000Z')];
+    const usageCommands = await Promise.all(
+      early.map(async (record) => commandFromMeteringEvent((await codec.decode<wire.MeteringEvent>(await codec.encode('metering.usage.v1-value', record), 'metering.usage.v1-value')).value)),
+    );
+    let state = ratingDecider.initialState;
+    let rebuilt = ratingDecider.initialState;
+    for (const command of usageCommands) {
+      if (command === null) throw new Error('expected usage');
+      for (const event of ratingDecider.decide(command, state)) {
+        expect(event.type).toBe('UsageHeld');
+        state = ratingDecider.evolve(state, event);
+        const { eventType, occurredAt, payload } = ratingEventToWire(event);
+        expect([eventType, occurredAt]).toEqual(['UsageHeld', command.now]);
+        const decoded = await codec.decode<wire.RatingEvent>(await codec.encode('rating.events.v1-value', envelope(eventType, occurredAt, payload)), 'rating.events.v1-value');
+        const fromLog = ratingEventFromWire(decoded.value);
+        expect(fromLog).toEqual(event);
+        rebuilt = ratingDecider.evolve(rebuilt, fromLog);
+      }
+    }
+    const terms = commandFromContractEvent(acmeContractCreated());
+    const released = ratingDecider.decide(terms, rebuilt);
+    expect(released).toEqual(ratingDecider.decide(terms, state));
+    // 13M tokens, 10M included, 3M at 0.004 / 1,000 with 20% off: 9.60 accrued; the image is drawn from its prepaid credit.
+    expect(released.map((event) => event.type)).toEqual(['ContractTermsNoted', 'UsageRated', 'UsageRated']);
+    const rated = released.filter((event): event is Extract<RatingEvent, { type: 'UsageRated' }> => event.type === 'UsageRated');
+    expect(rated.map((event) => [event.priceLineId, event.accruedAmount.toFixed()])).toEqual([['line-tokens', '9.6'], ['line-images', '0']]);
+  });
+
   it('skips metering events that are not usage', () =>
     expect(commandFromMeteringEvent(envelope('MeteringPeriodClosed', '2026-02-01T01:00:00.000Z', {
       'billing.metering.MeteringPeriodClosed': { contractId: 'c', periodId: '2026-01', periodStart: '2026-01-01T00:00:00.000Z', periodEnd: '2026-02-01T00:00:00.000Z', closedAt: '2026-02-01T01:00:00.000Z', aggregates: [] },

@@ -323,6 +323,7 @@ const WIRE_NAME: Record<RatingEvent['type'], wire.RatingEventType> = {
   PeriodRated: 'PeriodRated',
   TrueUpCalculated: 'TrueUpCalculated',
   ContractEndNoted: 'RatingContractEndNoted',
+  UsageHeld: 'UsageHeld',
 };
 
 /** The envelope's eventType and occurredAt and the payload of a domain event (customerId goes on the envelope). */
@@ -375,6 +376,10 @@ export function ratingEventToWire(event: RatingEvent): { eventType: wire.RatingE
     }
     case 'ContractEndNoted':
       return wrap({ contractId: event.contractId, endDate: event.endDate, notedAt: event.notedAt } satisfies wire.RatingContractEndNoted, event.notedAt);
+    case 'UsageHeld': {
+      const { type: _type, customerId: _customerId, ...fields } = event;
+      return wrap({ ...fields, properties: { ...event.properties } } satisfies wire.UsageHeld, event.heldAt);
+    }
   }
 }
 
@@ -418,6 +423,7 @@ export function ratingEventFromWire(record: Pick<wire.RatingEvent, 'customerId' 
     };
   }
   if ('billing.rating.RatingContractEndNoted' in payload) return { type: 'ContractEndNoted', customerId, ...payload['billing.rating.RatingContractEndNoted'] };
+  if ('billing.rating.UsageHeld' in payload) return { type: 'UsageHeld', customerId, ...payload['billing.rating.UsageHeld'] };
   const trueUp = payload['billing.rating.TrueUpCalculated'];
   return {
     type: 'TrueUpCalculated',

@@ -2,13 +2,14 @@ import { invariant } from '@billing/eventsourcing';
 import { Big, assertCurrency } from '@billing/money';
 import type { ClockTicked, ContractTerminationReceived, ContractTermsReceived, LateUsageAccepted, RatingCommand, UsageAccepted, UsagePriceLine } from './commands';
 import { isLastPeriod, periodsDue, poolOf, versionFor, type Pool } from './contract-periods';
-import { InvalidTerms, PeriodNoLongerRatable, UnknownContract, UnknownCustomer } from './errors';
-import type { CreditUnitsApplied, PriceLineRating, PriceLineTrueUp, RatedUsageFields, RatingEvent, TrueUpCalculated } from './events';
+import { HeldUsageLimit, InvalidTerms, PeriodNoLongerRatable } from './errors';
+import { evolveRating } from './evolve';
+import type { ContractTermsNoted, CreditUnitsApplied, PriceLineRating, PriceLineTrueUp, RatedUsageFields, RatingEvent, TrueUpCalculated } from './events';
 import { lineSegments, mergeSegments, pricedFromOfKey, rampKeyAt, rampOfKey, type LineUsageAddition } from './line-usage';
 import { billingPeriodOf, instantMs, type BillingPeriod } from '@billing/calendar';
 import { pricingProblems } from './pricing';
 import { rateLine } from './rate-line';
-import { PREPAID_CREDITS_MAX, PRICE_LINES_MAX, RAMPS_MAX, TERMS_VERSIONS_MAX, creditsFor, trueUpKey, type RatedContract, type RatingConfig, type RatingState } from './state';
+import { PREPAID_CREDITS_MAX, PRICE_LINES_MAX, RAMPS_MAX, TERMS_VERSIONS_MAX, creditsFor, heldUsageCount, trueUpKey, type HeldUsage, type RatedContract, type RatingConfig, type RatingState } from './state';
 
 const ZERO = new Big('0');
 
@@ -65,39 +66,81 @@ function termsProblems(command: ContractTermsReceived): string[] {
   return problems;
 }
 
-function decideTerms(command: ContractTermsReceived, state: RatingState): RatingEvent[] {
+function decideTerms(command: ContractTermsReceived, state: RatingState, config: RatingConfig): RatingEvent[] {
   assertCurrency(command.currency);
   const problems = termsProblems(command);
   if (problems.length > 0) throw new InvalidTerms(command.contractId, problems);
   const noted = state.status === 'rating' ? state.contracts.get(command.contractId) : undefined;
   if (noted !== undefined && noted.versions.some((version) => version.termsVersion >= command.termsVersion)) return [];
   invariant(noted === undefined || noted.versions.length < TERMS_VERSIONS_MAX, `contract ${command.contractId} has ${TERMS_VERSIONS_MAX} terms versions`);
+  const termsNoted: ContractTermsNoted = {
+    type: 'ContractTermsNoted',
+    customerId: command.customerId,
+    contractId: command.contractId,
+    termsVersion: command.termsVersion,
+    effectiveFrom: canonical(command.effectiveFrom),
+    startDate: canonical(command.startDate),
+    endDate: command.endDate === null ? null : canonical(command.endDate),
+    currency: command.currency,
+    billingPeriodAlignment: command.billingPeriodAlignment,
+    usagePriceLines: command.usagePriceLines.map((line) => ({
+      ...line,
+      aggregationProperty: line.aggregationProperty ?? null,
+      ramps: line.ramps.map((ramp) => ({
+        ...ramp,
+        effectiveFrom: canonical(ramp.effectiveFrom),
+        effectiveUntil: ramp.effectiveUntil === null ? null : canonical(ramp.effectiveUntil),
+      })),
+    })),
+    prepaidCredits: command.prepaidCredits.map((credit) => ({
+      ...credit,
+      validFrom: canonical(credit.validFrom),
+      expiresOn: canonical(credit.expiresOn),
+    })),
+    notedAt: canonical(command.now),
+  };
+  const held = state.status === 'rating' && noted === undefined ? state.held?.get(command.contractId) : undefined;
+  return held === undefined ? [termsNoted] : [termsNoted, ...releaseHeldUsage(termsNoted, held, config)];
+}
+
+/**
+ * The rating events of the usage held for a contract whose terms are noted now, in the order it was held: exactly
+ * what the stream would have produced had the terms come first. The contract is new, so none of its periods is closed
+ * yet: usage of a period the clock has already passed is rated into it, and the next tick rates that period final
+ * with it (no usage becomes late merely because its terms were late). Decided on a scratch state holding only the new
+ * contract (decide never touches the aggregate's state, which evolve updates in place).
+ */
+function releaseHeldUsage(termsNoted: ContractTermsNoted, held: readonly HeldUsage[], config: RatingConfig): RatingEvent[] {
+  let scratch: RatingState = { status: 'rating', customerId: termsNoted.customerId, contracts: new Map() };
+  scratch = evolveRating(scratch, termsNoted, config);
+  const events: RatingEvent[] = [];
+  for (const usage of held) {
+    const rated = decideUsage(usage, scratch, config);
+    for (const event of rated) scratch = evolveRating(scratch, event, config);
+    events.push(...rated);
+  }
+  return events;
+}
+
+/** Usage of a contract whose terms have not arrived (yet): held, up to `heldUsageMax` records per customer. */
+function holdUsage(command: UsageAccepted | LateUsageAccepted, state: RatingState, config: RatingConfig): RatingEvent[] {
+  const heldCount = heldUsageCount(state);
+  invariant(heldCount <= config.heldUsageMax, `customer ${command.customerId} holds ${heldCount} usage records, above ${config.heldUsageMax}`);
+  if (heldCount === config.heldUsageMax) throw new HeldUsageLimit(command.customerId, command.contractId, config.heldUsageMax);
   return [
     {
-      type: 'ContractTermsNoted',
-      customerId: command.customerId,
+      type: 'UsageHeld',
+      customerId: state.status === 'rating' ? state.customerId : command.customerId,
       contractId: command.contractId,
-      termsVersion: command.termsVersion,
-      effectiveFrom: canonical(command.effectiveFrom),
-      startDate: canonical(command.startDate),
-      endDate: command.endDate === null ? null : canonical(command.endDate),
-      currency: command.currency,
-      billingPeriodAlignment: command.billingPeriodAlignment,
-      usagePriceLines: command.usagePriceLines.map((line) => ({
-        ...line,
-        aggregationProperty: line.aggregationProperty ?? null,
-        ramps: line.ramps.map((ramp) => ({
-          ...ramp,
-          effectiveFrom: canonical(ramp.effectiveFrom),
-          effectiveUntil: ramp.effectiveUntil === null ? null : canonical(ramp.effectiveUntil),
-        })),
-      })),
-      prepaidCredits: command.prepaidCredits.map((credit) => ({
-        ...credit,
-        validFrom: canonical(credit.validFrom),
-        expiresOn: canonical(credit.expiresOn),
-      })),
-      notedAt: canonical(command.now),
+      usageEventId: command.eventId,
+      meterCode: command.meterCode,
+      quantity: command.quantity,
+      eventTime: canonical(command.eventTime),
+      periodId: command.periodId,
+      properties: { ...command.properties },
+      late: command.type === 'LateUsageAccepted',
+      receivedAt: canonical(command.now),
+      heldAt: canonical(command.now),
     },
   ];
 }
@@ -173,12 +216,13 @@ function trueUpEvent(customerId: string, contract: RatedContract, pool: Pool, li
   };
 }
 
-function decideUsage(command: UsageAccepted | LateUsageAccepted, state: RatingState): RatingEvent[] {
-  if (state.status === 'noContract') throw new UnknownCustomer(command.customerId);
-  const contract = state.contracts.get(command.contractId);
-  if (contract === undefined) throw new UnknownContract(command.customerId, command.contractId);
+function decideUsage(command: UsageAccepted | LateUsageAccepted, state: RatingState, config: RatingConfig): RatingEvent[] {
   const eventTimeMs = instantMs(command.eventTime);
   invariant(Number.isFinite(eventTimeMs), `accepted usage ${command.eventId} has no valid event time`);
+  platformNowMs(command.now);
+  const contract = state.status === 'rating' ? state.contracts.get(command.contractId) : undefined;
+  // Metering accepts only usage of a contract it knows, so these terms are on their way on contracts.events.v1.
+  if (state.status !== 'rating' || contract === undefined) return holdUsage(command, state, config);
   const period = billingPeriodOf(eventTimeMs, contract.billingPeriodAlignment, contract.startDate);
   const periodStartMs = Date.parse(period.periodStart);
   const lines = versionFor(contract, periodStartMs).usagePriceLines.filter((line) => line.meterCode === command.meterCode);
@@ -344,12 +388,12 @@ function decideTick(command: ClockTicked, state: RatingState, config: RatingConf
 export function decideRating(command: RatingCommand, state: RatingState, config: RatingConfig): RatingEvent[] {
   switch (command.type) {
     case 'ContractTermsReceived':
-      return decideTerms(command, state);
+      return decideTerms(command, state, config);
     case 'ContractTerminationReceived':
       return decideTermination(command, state);
     case 'UsageAccepted':
     case 'LateUsageAccepted':
-      return decideUsage(command, state);
+      return decideUsage(command, state, config);
     case 'ClockTicked':
       return decideTick(command, state, config);
     default: {

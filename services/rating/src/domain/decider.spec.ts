@@ -34,9 +34,9 @@ describe('rating: contract terms', () => {
     given([]).when(termsReceived([acmeTokens({ overageDiscountRate: big('1.5') })])).thenRejects('INVALID_TERMS');
     given([]).when(termsReceived([acmeTokens({ minimumAmount: big(10), maximumAmount: big(5) })])).thenRejects('INVALID_TERMS');
   });
-  it('rejects usage of a customer or contract it has no terms for', () => {
-    given([]).when(usage('1', '2026-01-10T00:00:00Z')).thenRejects('UNKNOWN_CUSTOMER');
-    given([noted()]).when(usage('1', '2026-01-10T00:00:00Z', { contractId: 'ctr-other' })).thenRejects('UNKNOWN_CONTRACT');
+  it('holds usage of a customer or contract it has no terms for yet (held-usage.spec.ts), never rejects it', () => {
+    expect(given([]).when(usage('1', '2026-01-10T00:00:00Z')).result().events.map((event) => event.type)).toEqual(['UsageHeld']);
+    expect(given([noted()]).when(usage('1', '2026-01-10T00:00:00Z', { contractId: 'ctr-other' })).result().events.map((event) => event.type)).toEqual(['UsageHeld']);
   });
   it('rates nothing for a meter without a price line', () => given([noted()]).when(usage('5', '2026-01-10T00:00:00Z', { meterCode: 'seats' })).then([]));
 });

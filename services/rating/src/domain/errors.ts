@@ -1,6 +1,6 @@
 import { DomainError } from '@billing/eventsourcing';
 
-export const RATING_REASON_CODES = ['UNKNOWN_CUSTOMER', 'UNKNOWN_CONTRACT', 'INVALID_TERMS', 'PERIOD_NO_LONGER_RATABLE', 'UNKNOWN_CURRENCY'] as const;
+export const RATING_REASON_CODES = ['HELD_USAGE_LIMIT', 'INVALID_TERMS', 'PERIOD_NO_LONGER_RATABLE', 'UNKNOWN_CURRENCY'] as const;
 export type RatingReasonCode = (typeof RATING_REASON_CODES)[number];
 
 export class RatingRejection extends DomainError {
@@ -9,15 +9,18 @@ export class RatingRejection extends DomainError {
   }
 }
 
-/** Usage for a customer rating has no contract for (contracts.events.v1 not consumed yet, or never published). */
-export class UnknownCustomer extends RatingRejection {
-  constructor(customerId: string) {
-    super('UNKNOWN_CUSTOMER', `no contract noted for customer ${customerId}`, { customerId });
-  }
-}
-export class UnknownContract extends RatingRejection {
-  constructor(customerId: string, contractId: string) {
-    super('UNKNOWN_CONTRACT', `customer ${customerId} has no contract ${contractId}`, { customerId, contractId });
+/**
+ * Usage of a contract rating has no terms for is held until they arrive (contracts.events.v1 and metering.usage.v1
+ * are not ordered); a customer already holding `heldUsageMax` usage records gets this instead, so a contract that
+ * never comes cannot grow the state without bound.
+ */
+export class HeldUsageLimit extends RatingRejection {
+  constructor(customerId: string, contractId: string, heldUsageMax: number) {
+    super('HELD_USAGE_LIMIT', `customer ${customerId} already holds ${heldUsageMax} usage records awaiting contract terms (usage of ${contractId})`, {
+      customerId,
+      contractId,
+      heldUsageMax: String(heldUsageMax),
+    });
   }
 }
 export class InvalidTerms extends RatingRejection {

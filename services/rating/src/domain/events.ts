@@ -147,4 +147,26 @@ export interface TrueUpCalculated {
   readonly calculatedAt: string;
 }
 
-export type RatingEvent = ContractTermsNoted | UsageRated | LateUsageRated | PeriodRated | TrueUpCalculated | ContractEndNoted;
+/**
+ * Accepted usage of a contract whose terms rating has not received yet (Kafka does not order metering.usage.v1 against
+ * contracts.events.v1; metering only accepts usage of a contract it knows, so the terms are coming). Kept in state and
+ * rated, in the order held, by the decision that notes the contract's terms.
+ */
+export interface UsageHeld {
+  readonly type: 'UsageHeld';
+  readonly customerId: string;
+  readonly contractId: string;
+  readonly usageEventId: string;
+  readonly meterCode: string;
+  readonly quantity: Big;
+  readonly eventTime: string;
+  readonly periodId: string;
+  readonly properties: Readonly<Record<string, string>>;
+  /** Metering accepted it as LateUsageAccepted (rated alike: rating judges lateness by its own closed periods). */
+  readonly late: boolean;
+  /** Metering's platform time for the usage: the ratings it is released into carry it as ratedAt. */
+  readonly receivedAt: string;
+  readonly heldAt: string;
+}
+
+export type RatingEvent = ContractTermsNoted | UsageRated | LateUsageRated | PeriodRated | TrueUpCalculated | ContractEndNoted | UsageHeld;

@@ -1,8 +1,8 @@
 import { invariant, UnknownEvent } from '@billing/eventsourcing';
 import { Big } from '@billing/money';
-import type { ContractTermsNoted, LateUsageRated, RatingEvent, UsageRated } from './events';
+import type { ContractTermsNoted, LateUsageRated, RatingEvent, UsageHeld, UsageRated } from './events';
 import { addToLineUsage, emptyLineUsage, segmentKey } from './line-usage';
-import { trueUpKey, type RatedContract, type RatedLine, type RatedPeriod, type RatingConfig, type RatingState } from './state';
+import { trueUpKey, type HeldUsage, type RatedContract, type RatedLine, type RatedPeriod, type RatingConfig, type RatingState } from './state';
 
 function noteTerms(contracts: Map<string, RatedContract>, event: ContractTermsNoted): void {
   const previous = contracts.get(event.contractId);
@@ -88,12 +88,41 @@ function rateUsage(state: RatingState, event: UsageRated | LateUsageRated, confi
   line.amount = event.type === 'UsageRated' ? event.accruedAmount : event.reratedAmount;
 }
 
+/** The command a held usage record is rated as when its contract's terms arrive. */
+export function heldUsageOf(event: UsageHeld): HeldUsage {
+  return {
+    type: event.late ? 'LateUsageAccepted' : 'UsageAccepted',
+    now: event.receivedAt,
+    eventId: event.usageEventId,
+    customerId: event.customerId,
+    contractId: event.contractId,
+    meterCode: event.meterCode,
+    quantity: event.quantity,
+    eventTime: event.eventTime,
+    periodId: event.periodId,
+    properties: event.properties,
+  };
+}
+
+function newRatingState(customerId: string): Extract<RatingState, { status: 'rating' }> {
+  return { status: 'rating', customerId, contracts: new Map<string, RatedContract>(), held: new Map<string, HeldUsage[]>() };
+}
+
 export function evolveRating(state: RatingState, event: RatingEvent, config: RatingConfig): RatingState {
   switch (event.type) {
     case 'ContractTermsNoted': {
-      const rating =
-        state.status === 'rating' ? state : { status: 'rating' as const, customerId: event.customerId, contracts: new Map<string, RatedContract>() };
+      const rating = state.status === 'rating' ? state : newRatingState(event.customerId);
       noteTerms(rating.contracts, event);
+      // Its held usage is released by the same decision (the rating events that follow this one).
+      rating.held?.delete(event.contractId);
+      return rating;
+    }
+    case 'UsageHeld': {
+      const rating = state.status === 'rating' ? state : newRatingState(event.customerId);
+      rating.held ??= new Map<string, HeldUsage[]>();
+      const usages = rating.held.get(event.contractId) ?? [];
+      usages.push(heldUsageOf(event));
+      rating.held.set(event.contractId, usages);
       return rating;
     }
     case 'UsageRated':

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { Big } from '@billing/money';
-import type { UsagePriceLine } from './commands';
+import type { RatingCommand, UsagePriceLine } from './commands';
+import type { RatingEvent } from './events';
 import type { PricingModel } from './pricing';
 import { tier } from './pricing/test-helpers';
 import { acmeTokens, big, closeMonth, only, play, termsReceived, usage } from './test-fixtures';
@@ -85,6 +86,44 @@ describe('rating properties', () => {
           const reordered = januaryRating(line, shuffled);
           expect(reordered.final).toEqual(inOrder.final);
           expect(reordered.accrued.eq(inOrder.accrued)).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    ));
+});
+
+/** January's total on the line: its period-final rating plus any late usage rated into it afterwards. */
+function januaryTotal(events: readonly RatingEvent[]): Big {
+  const final = only(events, 'PeriodRated').filter((event) => event.periodId === '2026-01');
+  expect(final).toHaveLength(1);
+  const late = only(events, 'LateUsageRated').filter((event) => event.periodId === '2026-01');
+  return late.reduce((total, event) => total.plus(event.amount), final[0].amount);
+}
+
+describe('rating properties: contract terms arriving after usage', () => {
+  it("a month's usage gives the same period total wherever in the stream the contract's terms arrive (before or after the close)", () =>
+    fc.assert(
+      fc.property(
+        lineArbitrary,
+        fc.array(fc.record({ quantity: quantityArbitrary, eventTime: timeArbitrary, afterClose: fc.boolean() }), { minLength: 1, maxLength: 25 }),
+        fc.nat(),
+        (line, usages, where) => {
+          // January usage, the tick closing January, January usage reaching rating after it (late), the tick closing
+          // February: the terms come anywhere before that last tick (a period is rated final on a tick after its terms).
+          const onTime = usages.filter((u) => !u.afterClose).map((u) => usage(u.quantity, u.eventTime));
+          const afterClose = usages.filter((u) => u.afterClose).map((u) => usage(u.quantity, u.eventTime, { now: '2026-02-05T00:00:00.000Z' }));
+          const stream: RatingCommand[] = [...onTime, closeMonth('2026-01'), ...afterClose, closeMonth('2026-02')];
+          const contractFirst = play([termsReceived([line]), ...stream]);
+          const at = where % stream.length;
+          const contractLate = play([...stream.slice(0, at), termsReceived([line]), ...stream.slice(at)]);
+          expect(contractFirst.rejections).toEqual([]);
+          expect(contractLate.rejections).toEqual([]);
+          expect(januaryTotal(contractLate.events).eq(januaryTotal(contractFirst.events))).toBe(true);
+          // Every usage record was rated exactly once, whichever way.
+          const ratedIds = (events: readonly RatingEvent[]) =>
+            [...only(events, 'UsageRated'), ...only(events, 'LateUsageRated')].map((event) => event.usageEventId).sort();
+          expect(ratedIds(contractLate.events)).toEqual(ratedIds(contractFirst.events));
+          expect(only(contractLate.events, 'UsageHeld')).toHaveLength(stream.slice(0, at).filter((command) => command.type === 'UsageAccepted').length);
         },
       ),
       { numRuns: 150 },

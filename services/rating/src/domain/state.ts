@@ -1,5 +1,5 @@
 import type { Big } from '@billing/money';
-import type { PrepaidCredit, UsagePriceLine } from './commands';
+import type { LateUsageAccepted, PrepaidCredit, UsageAccepted, UsagePriceLine } from './commands';
 import type { BillingPeriod, BillingPeriodAlignment } from '@billing/calendar';
 
 export const DAY_MS = 86_400_000;
@@ -11,6 +11,8 @@ export interface RatingConfig {
   readonly closedPeriodRetentionMs: number;
   readonly periodsClosedPerTickMax: number;
   readonly uniqueValuesMax: number;
+  /** Usage records one customer may hold awaiting contract terms; beyond it usage is rejected (HELD_USAGE_LIMIT). */
+  readonly heldUsageMax: number;
 }
 
 export const defaultRatingConfig: RatingConfig = {
@@ -18,6 +20,7 @@ export const defaultRatingConfig: RatingConfig = {
   closedPeriodRetentionMs: 400 * DAY_MS,
   periodsClosedPerTickMax: 1_200,
   uniqueValuesMax: 1_000_000,
+  heldUsageMax: 100_000,
 };
 
 export const PRICE_LINES_MAX = 200;
@@ -95,7 +98,27 @@ export interface RatedContract {
  */
 export type RatingState =
   | { readonly status: 'noContract' }
-  | { readonly status: 'rating'; readonly customerId: string; readonly contracts: Map<string, RatedContract> };
+  | {
+      readonly status: 'rating';
+      readonly customerId: string;
+      readonly contracts: Map<string, RatedContract>;
+      /**
+       * Usage awaiting its contract's terms, per contract id, in the order held (UsageHeld); a contract's entry goes
+       * when its terms are noted. Optional: snapshots written before holding existed have none.
+       */
+      held?: Map<string, HeldUsage[]>;
+    };
+
+/** A held usage record, kept as the command it will be rated as. */
+export type HeldUsage = UsageAccepted | LateUsageAccepted;
+
+/** How many usage records the customer holds awaiting contract terms. */
+export function heldUsageCount(state: RatingState): number {
+  if (state.status !== 'rating' || state.held === undefined) return 0;
+  let count = 0;
+  for (const usages of state.held.values()) count += usages.length;
+  return count;
+}
 
 export const initialRatingState: RatingState = { status: 'noContract' };
 
