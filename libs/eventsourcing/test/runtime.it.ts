@@ -133,6 +133,42 @@ describe('event-sourced runtime (real broker and PostgreSQL)', () => {
     expect(await readTopic(kafka, topics.deadLetters)).toHaveLength(0);
   });
 
+  it('retries a failed rebuild by itself, without waiting for new input', async () => {
+    const { name, topics } = await freshSample(kafka);
+    await produceCommands(producer, topics.commands, [deposit('acct-r', 'r1', '4')]);
+    const base = sampleServiceDefinition(codec, name, topics);
+    const first = new ServiceRuntime(base, { kafka, dataSource: await database(name), logger: silent, options: { snapshotEveryEvents: 1 } });
+    await first.start();
+    await first.waitUntilReady();
+    await first.waitUntilCaughtUp();
+    await first.stop();
+
+    // The next start fails once while restoring its snapshot (a database hiccup): it must retry and get ready.
+    let failures = 0;
+    const flaky = {
+      ...base,
+      stateCodec: {
+        toJSON: base.stateCodec.toJSON,
+        fromJSON: (json: unknown) => {
+          if (failures++ === 0) throw new Error('transient failure while restoring the snapshot (test)');
+          return base.stateCodec.fromJSON(json);
+        },
+      },
+    };
+    const errors: string[] = [];
+    const second = new ServiceRuntime(flaky, { kafka, dataSource: await database(name), logger: { ...silent, error: (m: string) => { errors.push(m); } } });
+    await second.start();
+    try {
+      await second.waitUntilReady(60_000);
+      const partition = second.assignedPartitions().find((p) => second.worker(p)?.stateOf('acct-r'))!;
+      const state = second.worker(partition)!.stateOf('acct-r') as Extract<Account, { status: 'open' }>;
+      expect(state.balance.toString()).toBe('4');
+      expect(errors).toContain('partition rebuild failed; retrying');
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('rebuilds identical state and projection rows from the log, with and without a snapshot', async () => {
     const { name, topics } = await freshSample(kafka);
     const commands: SampleCommandWire[] = [];

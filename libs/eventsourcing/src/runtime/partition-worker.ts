@@ -40,6 +40,8 @@ export class PartitionWorker<C, E, S> {
   private eventsSinceSnapshot = 0;
   private producer: Producer | undefined;
   private broken = false;
+  /** Rebuilt and counted in partitions_ready. */
+  private live = false;
   /** Batches of different input topics for the same partition may arrive concurrently; one transaction at a time. */
   private serial: Promise<void> = Promise.resolve();
   private readonly tracer: Tracer;
@@ -117,6 +119,7 @@ export class PartitionWorker<C, E, S> {
       { heartbeat },
     );
     this.metrics.partitionsReady.add(1, this.metrics.labels());
+    this.live = true;
     this.logger.info('partition rebuilt', {
       partition: this.partition,
       fromSnapshotOffset: snapshot?.ownOffset ?? null,
@@ -308,7 +311,8 @@ export class PartitionWorker<C, E, S> {
 
   async stop(): Promise<void> {
     this.broken = true;
-    this.metrics.partitionsReady.add(-1, this.metrics.labels());
+    if (this.live) this.metrics.partitionsReady.add(-1, this.metrics.labels());
+    this.live = false;
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
   }

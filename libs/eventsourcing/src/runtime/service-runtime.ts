@@ -8,6 +8,8 @@ import { PartitionWorker, WorkerLogger } from './partition-worker';
 import { SnapshotStore } from './snapshot-store';
 import { defaultRuntimeOptions, InputRecord, RuntimeOptions, ServiceDefinition } from './types';
 
+const REBUILD_RETRY_MS = 1_000;
+
 export interface ServiceRuntimeDependencies {
   readonly kafka: Kafka;
   readonly dataSource: DataSource;
@@ -159,7 +161,17 @@ export class ServiceRuntime<C, E, S> {
       const created = { worker, started, rebuilt: false };
       started.then(
         () => { created.rebuilt = true; },
-        (error) => this.logger.error('partition rebuild failed', { partition, error: String(error) }),
+        (error) => {
+          this.logger.error('partition rebuild failed; retrying', { partition, error: String(error) });
+          // A failed rebuild (a leader not elected yet, a broker restart) must not leave the partition unready until
+          // some input happens to arrive: retry while we still own it.
+          void created.worker.stop();
+          setTimeout(() => {
+            if (this.stopping || !this.assigned.has(partition) || this.workers.get(partition) !== created) return;
+            this.workers.delete(partition);
+            this.ensureWorker(partition);
+          }, REBUILD_RETRY_MS);
+        },
       );
       entry = created;
       this.workers.set(partition, entry);
