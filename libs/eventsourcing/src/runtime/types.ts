@@ -117,3 +117,13 @@ export const defaultRuntimeOptions: RuntimeOptions = {
   maxBytesPerPartition: 1_048_576,
   sendBytesMax: 900 * 1024,
 };
+
+/**
+ * Fresh copies of a service's declared topics, `<prefix>.<declared name>`, for tests and sandboxes. Subjects stay
+ * the declared topics' (`<declared>-value`), so encoding does not depend on the copy's name.
+ */
+export function prefixedTopics<T extends { readonly [K in keyof T]: string }>(declared: T, prefix: string): T {
+  const out: Record<string, string> = {};
+  for (const [role, topic] of Object.entries(declared) as [string, string][]) out[role] = `${prefix}.${topic}`;
+  return out as unknown as T;
+}

@@ -1,7 +1,7 @@
 import { AvroCodec } from '@billing/avro';
 import type * as wire from '@billing/schemas';
 import {
-  deadLetterCodec, envelopeEventCodec, EventEnvelope, inputPositionCodec, jsonStateCodec, ServiceDefinition,
+  deadLetterCodec, envelopeEventCodec, EventEnvelope, inputPositionCodec, jsonStateCodec, ServiceDefinition, prefixedTopics
 } from '@billing/runtime';
 import { ContractCommand } from '../domain/commands';
 import { contractsDecider } from '../domain/decider';
@@ -40,12 +40,7 @@ export interface ContractsServiceOptions {
 
 /** The topics `<prefix>.<declared name>`: what a test creates for one run. */
 export function prefixedContractsTopics(prefix: string): ContractsTopics {
-  return {
-    deals: `${prefix}.${CONTRACTS_TOPICS.deals}`,
-    events: `${prefix}.${CONTRACTS_TOPICS.events}`,
-    deadLetters: `${prefix}.${CONTRACTS_TOPICS.deadLetters}`,
-    positions: `${prefix}.${CONTRACTS_TOPICS.positions}`,
-  };
+  return prefixedTopics(CONTRACTS_TOPICS, prefix);
 }
 
 /** crm.deals.v1 in, contracts.events.v1 out; each deal event goes to the customer its envelope names. */

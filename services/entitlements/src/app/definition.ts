@@ -2,7 +2,7 @@ import { AvroCodec } from '@billing/avro';
 import { CLOCK_TOPIC, decodeClockTick } from '@billing/clock';
 import type * as wire from '@billing/schemas';
 import {
-  deadLetterCodec, envelopeEventCodec, EventEnvelope, inputPositionCodec, jsonStateCodec, OutputRecord, ServiceDefinition,
+  deadLetterCodec, envelopeEventCodec, EventEnvelope, inputPositionCodec, jsonStateCodec, OutputRecord, ServiceDefinition, prefixedTopics
 } from '@billing/runtime';
 import { balanceKey, balanceOf, featuresChangedBy } from '../domain/balances';
 import { EntitlementCommand } from '../domain/commands';
@@ -52,9 +52,7 @@ export interface EntitlementsServiceOptions {
 
 /** The topics `<prefix>.<declared name>`: what a test creates for one run. */
 export function prefixedEntitlementsTopics(prefix: string): EntitlementsTopics {
-  const out: Record<string, string> = {};
-  for (const [role, topic] of Object.entries(ENTITLEMENTS_TOPICS)) out[role] = `${prefix}.${topic}`;
-  return out as unknown as EntitlementsTopics;
+  return prefixedTopics(ENTITLEMENTS_TOPICS, prefix);
 }
 
 /** The envelope's occurredAt: usage-driven events carry the usage's event time, the others the decision's platform time. */

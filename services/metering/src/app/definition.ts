@@ -5,7 +5,7 @@
 import { AvroCodec, DecimalOutOfRange } from '@billing/avro';
 import { decodeClockTick } from '@billing/clock';
 import {
-  deadLetterCodec, envelopeEventCodec, EventEnvelope, InputRecord, inputPositionCodec, jsonStateCodec, ServiceDefinition,
+  deadLetterCodec, envelopeEventCodec, EventEnvelope, InputRecord, inputPositionCodec, jsonStateCodec, ServiceDefinition, prefixedTopics
 } from '@billing/runtime';
 import type * as wire from '@billing/schemas';
 import { telemetryApi } from '@billing/telemetry';
@@ -41,9 +41,7 @@ export const METERING_SERVICE_NAME = 'metering';
 
 /** Fresh copies of every topic metering touches, `<prefix>.<declared name>` (tests, sandboxes). */
 export function prefixedMeteringTopics(prefix: string): MeteringTopics {
-  const out: Record<string, string> = {};
-  for (const [key, topic] of Object.entries(METERING_TOPICS)) out[key] = `${prefix}.${topic}`;
-  return out as unknown as MeteringTopics;
+  return prefixedTopics(METERING_TOPICS, prefix);
 }
 
 const SUBJECTS = {

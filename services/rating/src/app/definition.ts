@@ -5,7 +5,7 @@
  */
 import { AvroCodec } from '@billing/avro';
 import { decodeClockTick } from '@billing/clock';
-import { deadLetterCodec, envelopeEventCodec, EventEnvelope, inputPositionCodec, jsonStateCodec, ServiceDefinition } from '@billing/runtime';
+import { deadLetterCodec, envelopeEventCodec, EventEnvelope, inputPositionCodec, jsonStateCodec, ServiceDefinition, prefixedTopics } from '@billing/runtime';
 import type * as wire from '@billing/schemas';
 import { createRatingDecider, defaultRatingConfig, RatingCommand, RatingConfig, RatingEvent, RatingState } from '../domain';
 import { commandFromContractEvent, commandFromMeteringEvent, ratingEventFromWire, ratingEventToWire } from './mappers';
@@ -34,9 +34,7 @@ export const RATING_SERVICE_NAME = 'rating';
 
 /** Fresh copies of every topic rating touches, `<prefix>.<declared name>` (tests, sandboxes). */
 export function prefixedRatingTopics(prefix: string): RatingTopics {
-  const out: Record<string, string> = {};
-  for (const [key, topic] of Object.entries(RATING_TOPICS)) out[key] = `${prefix}.${topic}`;
-  return out as unknown as RatingTopics;
+  return prefixedTopics(RATING_TOPICS, prefix);
 }
 
 const SUBJECTS = {
