@@ -10,3 +10,4 @@ export { scanProblem, COLLECTION_ITEMS_MAX } from './scan';
 export * from './codegen';
 export * from './tooling';
 export * from './resolver';
+export * from './symbols';

@@ -5,6 +5,7 @@
  * - EntitlementEvent (domain) <-> entitlements.events.v1 payload
  * - FeatureBalance -> entitlements.balances.v1 value (key balanceKey(customerId, featureCode))
  */
+import { fromSymbol, toSymbol } from '@billing/avro';
 import type * as wire from '@billing/schemas';
 import { FeatureBalance } from '../domain/balances';
 import { ContractTerminationReceived, ContractTermsReceived, UsageAccepted } from '../domain/commands';
@@ -19,17 +20,6 @@ const ROLE: Record<string, AllowanceRole> = { Billing: 'billing', Pool: 'pool' }
 const REASON: Record<string, AllowanceClosedReason> = { ContractEnded: 'contract_ended', ContractTerminated: 'contract_terminated', LineRemoved: 'line_removed' };
 const STATUS: Record<string, 'open' | 'exhausted' | 'closed'> = { Open: 'open', Exhausted: 'exhausted', Closed: 'closed' };
 const KIND: Record<string, FeatureBalance['kind']> = { Metered: 'metered', Credits: 'credits', Seats: 'seats', Flag: 'flag' };
-
-function fromSymbol<D>(table: Readonly<Record<string, D>>, symbol: string): D {
-  const value = table[symbol];
-  if (value === undefined) throw new RangeError(`unknown symbol ${symbol}`);
-  return value;
-}
-function toSymbol<W extends string>(table: Readonly<Record<string, string>>, value: string): W {
-  const entry = Object.entries(table).find(([, domain]) => domain === value);
-  if (entry === undefined) throw new RangeError(`no wire symbol for ${value}`);
-  return entry[0] as W;
-}
 
 // ------------------------------------------------------------------------------------- contract events -> command
 

@@ -4,6 +4,7 @@
  * - contracts.events.v1 (ContractEvent) -> ContractTermsReceived (the meters of the usage lines)
  * - MeteringEvent (domain) <-> metering.usage.v1 payload
  */
+import { fromSymbol, toSymbol, dayStart } from '@billing/avro';
 import type * as wire from '@billing/schemas';
 import type { Aggregation, ContractTerminationReceived, ContractTermsReceived, MeterDefinition, UsageReceived } from '../domain/commands';
 import type { AcceptedUsageFields, MeteringEvent } from '../domain/events';
@@ -19,21 +20,6 @@ const CONTRACT_AGGREGATION: Record<string, Aggregation> = { Sum: 'sum', Count: '
 const CONTRACT_ALIGNMENT: Record<string, BillingPeriodAlignment> = { Calendar: 'calendar_month', Anniversary: 'contract_anniversary' };
 const AGGREGATION: Record<string, Aggregation> = { Sum: 'sum', Count: 'count', Max: 'max', UniqueCount: 'unique_count', Latest: 'latest' };
 const ALIGNMENT: Record<string, BillingPeriodAlignment> = { CalendarMonth: 'calendar_month', ContractAnniversary: 'contract_anniversary' };
-
-function fromSymbol<D>(table: Readonly<Record<string, D>>, symbol: string, field: string): D {
-  const value = table[symbol];
-  if (value === undefined) throw new RangeError(`${field}: unknown symbol ${symbol}`);
-  return value;
-}
-function toSymbol<W extends string>(table: Readonly<Record<string, string>>, value: string): W {
-  const entry = Object.entries(table).find(([, domain]) => domain === value);
-  if (entry === undefined) throw new RangeError(`no wire symbol for ${value}`);
-  return entry[0] as W;
-}
-/** A contract date ('YYYY-MM-DD', UTC) as the instant it starts. */
-function dayStart(date: string): string {
-  return `${date}T00:00:00.000Z`;
-}
 
 // ------------------------------------------------------------------------------------------- inputs -> commands
 

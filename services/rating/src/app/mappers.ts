@@ -4,6 +4,7 @@
  * - metering.usage.v1 (MeteringEvent) -> UsageAccepted | LateUsageAccepted (other metering events are not inputs)
  * - RatingEvent (domain) <-> rating.events.v1 payload; amounts travel as billing.platform.Money in the event's currency
  */
+import { fromSymbol, toSymbol, dayStart } from '@billing/avro';
 import { Big } from '@billing/money';
 import type * as wire from '@billing/schemas';
 import type {
@@ -36,19 +37,6 @@ const ALIGNMENT: Record<string, BillingPeriodAlignment> = { CalendarMonth: 'cale
 const COMMIT: Record<string, CommitScope> = { Monthly: 'monthly', PooledQuarterly: 'pooled_quarterly', PooledAnnual: 'pooled_annual' };
 const ROUNDING: Record<string, 'up' | 'down'> = { Up: 'up', Down: 'down' };
 
-function fromSymbol<D>(table: Readonly<Record<string, D>>, symbol: string, field: string): D {
-  const value = table[symbol];
-  if (value === undefined) throw new RangeError(`${field}: unknown symbol ${symbol}`);
-  return value;
-}
-function toSymbol<W extends string>(table: Readonly<Record<string, string>>, value: string): W {
-  const entry = Object.entries(table).find(([, domain]) => domain === value);
-  if (entry === undefined) throw new RangeError(`no wire symbol for ${value}`);
-  return entry[0] as W;
-}
-function dayStart(date: string): string {
-  return `${date}T00:00:00.000Z`;
-}
 /** A percent (20 = 20%) as a rate (0.2): dividing by 100 only moves the decimal point, so it is exact. */
 function rateOfPercent(percent: Big): Big {
   return percent.div(HUNDRED);
