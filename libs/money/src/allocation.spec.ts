@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { ALLOCATION_PARTS_MAX, InvalidAllocation, allocate, allocateWithRemainderLast } from './allocation';
-import { Big } from './big';
+import { Big, ZERO } from './big';
 import { sum } from './decimal';
-import { isAtMinorUnit, minorUnit, roundToMinorUnit } from './rounding';
-import { currencyAndMinorAmountArb, weightsArb } from './test-arbitraries';
+import { minorUnits } from './currency';
+import { isAtMinorUnit, minorUnit } from './rounding';
+import { currencyAndMinorAmountArb, currencyArb, unitsArb, weightsArb } from './test-arbitraries';
 
 const big = (values: string[]): Big[] => values.map((value) => new Big(value));
 const fixed2 = (values: Big[]): string[] => values.map((value) => value.toFixed(2));
@@ -75,39 +76,69 @@ describe('allocate', () => {
 
 describe('allocateWithRemainderLast', () => {
   const partsArb = fc.integer({ min: 1, max: 400 });
+  // Small totals (a few minor units over many parts) are where a remainder on one part went wrong; large ones
+  // check nothing overflows. Positive, negative and zero, in 0-, 2- and 3-decimal currencies.
+  const totalArb = currencyArb.chain((currency) =>
+    fc
+      .oneof(fc.bigInt({ min: -2000n, max: 2000n }), unitsArb, fc.constant(0n))
+      .map((units) => ({ currency, total: new Big(`${units}e-${minorUnits(currency)}`) })),
+  );
 
-  it('sums exactly; every part but the last is the half-even rounded equal share', () =>
+  it('parts sum to the whole, have its sign, are at the minor unit and differ by at most one minor unit', () =>
     fc.assert(
-      fc.property(currencyAndMinorAmountArb, partsArb, ({ currency, amount: total }, count) => {
+      fc.property(totalArb, partsArb, ({ currency, total }, count) => {
         const parts = allocateWithRemainderLast(total, count, currency);
         expect(parts).toHaveLength(count);
         expect(sum(parts).eq(total)).toBe(true);
-        for (const part of parts) expect(isAtMinorUnit(part, currency)).toBe(true);
-        // share, derived independently: the exact equal share rounded once by the platform rule.
-        const exactShare = total.div(count); // default Big.DP (20) is enough: totals are < 1e25 and counts <= 400
-        const shareUpperBound = minorUnit(currency); // share is within half a unit of the exact share
-        for (const part of parts.slice(0, -1)) {
-          expect(part.eq(parts[0])).toBe(true);
-          expect(part.minus(exactShare).abs().times('2').lte(shareUpperBound)).toBe(true);
+        for (const part of parts) {
+          expect(isAtMinorUnit(part, currency)).toBe(true);
+          // the whole's sign, or zero (big.js keeps a signed zero: -0 would print as "-0.00" on an invoice)
+          if (part.eq(ZERO)) expect(part.s).toBe(1);
+          else expect(part.s).toBe(total.s);
         }
-        // the last part carries the accumulated rounding of the others: at most (count - 1) half units.
-        const lastError = parts[count - 1].minus(exactShare).abs().times('2');
-        expect(lastError.lte(minorUnit(currency).times(String(Math.max(1, count - 1))))).toBe(true);
+        const smallest = parts.reduce((min, part) => (part.lt(min) ? part : min));
+        const largest = parts.reduce((max, part) => (part.gt(max) ? part : max));
+        expect(largest.minus(smallest).lte(minorUnit(currency))).toBe(true);
       }),
     ));
 
-  it('puts the remainder on the last part', () => {
+  it('puts the larger parts last: magnitudes never shrink along the period', () =>
+    fc.assert(
+      fc.property(totalArb, partsArb, ({ currency, total }, count) => {
+        const parts = allocateWithRemainderLast(total, count, currency);
+        for (let index = 1; index < count; index++) expect(parts[index].abs().gte(parts[index - 1].abs())).toBe(true);
+      }),
+    ));
+
+  it('is the equal-weight allocate() read from the end (same split, remainder at the other end)', () =>
+    fc.assert(
+      fc.property(totalArb, fc.integer({ min: 1, max: 40 }), ({ currency, total }, count) => {
+        const equalWeights = Array.from({ length: count }, () => new Big('1'));
+        const mirrored = allocate(total, equalWeights, currency).reverse();
+        const parts = allocateWithRemainderLast(total, count, currency);
+        parts.forEach((part, index) => expect(part.eq(mirrored[index])).toBe(true));
+      }),
+    ));
+
+  it('spreads the remainder one minor unit per part over the last parts', () => {
     expect(fixed2(allocateWithRemainderLast(new Big('100.00'), 3, 'USD'))).toEqual(['33.33', '33.33', '33.34']);
     expect(fixed2(allocateWithRemainderLast(new Big('-100.00'), 3, 'USD'))).toEqual(['-33.33', '-33.33', '-33.34']);
-    expect(fixed2(allocateWithRemainderLast(new Big('0.09'), 6, 'USD'))).toEqual(['0.02', '0.02', '0.02', '0.02', '0.02', '-0.01']);
+    expect(fixed2(allocateWithRemainderLast(new Big('0.09'), 6, 'USD'))).toEqual(['0.01', '0.01', '0.01', '0.02', '0.02', '0.02']);
+    expect(fixed2(allocateWithRemainderLast(new Big('0.10'), 4, 'USD'))).toEqual(['0.02', '0.02', '0.03', '0.03']);
     expect(fixed2(allocateWithRemainderLast(new Big('7.00'), 1, 'USD'))).toEqual(['7.00']);
+    expect(allocateWithRemainderLast(new Big('-5'), 3, 'JPY').map((part) => part.toFixed())).toEqual(['-1', '-2', '-2']);
   });
 
-  it('rounds the equal share half-even, once', () => {
-    // 0.10 / 4 = 0.025 exactly: a tie, goes to the even 0.02.
-    const parts = allocateWithRemainderLast(new Big('0.10'), 4, 'USD');
-    expect(parts[0].eq(roundToMinorUnit(new Big('0.025'), 'USD'))).toBe(true);
-    expect(fixed2(parts)).toEqual(['0.02', '0.02', '0.02', '0.04']);
+  it('0.20 over 31 days: no negative day (the last day used to be -0.10)', () => {
+    const days = allocateWithRemainderLast(new Big('0.20'), 31, 'USD');
+    expect(sum(days).toFixed(2)).toBe('0.20');
+    expect(fixed2(days.slice(0, 11))).toEqual(Array(11).fill('0.00'));
+    expect(fixed2(days.slice(11))).toEqual(Array(20).fill('0.01'));
+  });
+
+  it('splits zero into zeros, never -0', () => {
+    expect(fixed2(allocateWithRemainderLast(new Big('0.00'), 3, 'USD'))).toEqual(['0.00', '0.00', '0.00']);
+    expect(fixed2(allocateWithRemainderLast(new Big('-0.02'), 3, 'USD'))).toEqual(['0.00', '-0.01', '-0.01']);
   });
 
   it.each([0, -1, 1.5, Number.NaN, ALLOCATION_PARTS_MAX + 1])('rejects %p parts', (count) => {

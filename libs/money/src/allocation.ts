@@ -75,24 +75,40 @@ export function allocate(total: Big, weights: readonly Big[], currency: string):
 }
 
 /**
- * Splits `total` (at the minor unit) into `parts` equal amounts rounded half-even to the minor unit, with the
- * remainder on the LAST part, so the parts sum exactly to the total (ACCEPTANCE A: "Daily amounts are rounded,
- * and the remainder falls on the last day, so each month sums exactly"). 50,000.00 USD over 31 days: 30 days of
- * 1,612.90 and a 31st day of 1,613.00.
+ * Splits `total` (at the minor unit) into `parts` equal amounts at the minor unit, the remainder on the LAST parts:
+ * every part is the equal share rounded toward zero to the minor unit, and the minor units still missing (fewer
+ * than `parts`) go one each to the last parts, so the parts sum exactly to the total, never differ from one another
+ * by more than one minor unit, and each has the total's sign or is zero. 50,000.00 USD over 31 days: 21 days of
+ * 1,612.90, then 10 days of 1,612.91; 0.20 over 31 days: 11 days of 0.00, then 20 days of 0.01. A negative total
+ * (credit) is split as its magnitude and then negated, like allocate().
  *
- * The last part absorbs up to (parts - 1) half minor units, so for a total of a few cents over many parts it can
- * even take the opposite sign (0.09 over 6 parts: five of 0.02 and -0.01). Use allocate() with equal weights when
- * parts must each stay within one minor unit of the exact share.
+ * ACCEPTANCE A ("Daily amounts are rounded, and the remainder falls on the last day, so each month sums exactly"):
+ * each day is a rounded amount, the remainder lands at the end of the period (the last day always carries it when
+ * it is one minor unit, the last days one unit each when it is more), and the month sums exactly. Piling the whole
+ * remainder on the single last day instead lets that day stray up to (parts - 1) minor units from the others, and
+ * with half-even shares even take the opposite sign (0.20 over 31 days gave 30 days of 0.01 and a last day of
+ * -0.10): a revenue day reversing in a month that only earns is wrong, so the remainder is spread.
  */
 export function allocateWithRemainderLast(total: Big, parts: number, currency: string): Big[] {
   const places = minorUnits(currency);
   assertPartsCount(parts);
   assertTotalAtMinorUnit(total, currency);
 
-  const share = divideRounded(total, new Big(String(parts)), places, Big.roundHalfEven);
-  const last = total.minus(share.times(new Big(String(parts - 1))));
-  const result: Big[] = [];
-  for (let index = 0; index < parts - 1; index++) result.push(share);
-  result.push(last);
-  return result;
+  // Integer minor units throughout, so every step is exact.
+  const totalUnits = total.abs().times(powerOfTen(places));
+  const partsCount = new Big(String(parts));
+  const shareUnits = divideRounded(totalUnits, partsCount, 0, Big.roundDown);
+  // 0 <= remainder < parts, so it fits a number and at most every part but one takes a unit.
+  const remainderUnits = Number(totalUnits.minus(shareUnits.times(partsCount)).toFixed());
+  const firstRaisedIndex = parts - remainderUnits;
+
+  const unit = powerOfTen(-places);
+  const negative = total.lt(ZERO);
+  const signed = (units: Big): Big => {
+    const part = units.times(unit);
+    return negative && !part.eq(ZERO) ? part.neg() : part;
+  };
+  const share = signed(shareUnits);
+  const raisedShare = signed(shareUnits.plus(ONE));
+  return Array.from({ length: parts }, (_, index) => (index < firstRaisedIndex ? share : raisedShare));
 }
