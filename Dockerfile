@@ -7,14 +7,15 @@
 # services/*/src/main.ts yet; deploy/docker/run-service.sh refuses them until they do.
 # The services run from TypeScript source (ts-node, transpile only, path aliases from tsconfig): the same command as
 # the local stack and the kill tests, so there is no separate build output to drift from what the tests ran.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS, as package.json engines, .nvmrc and scripts/node24.sh pin it.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: no dependency needs an install script at run time (package.json "allowScripts" denies them too;
-# the npm 10 in this image does not read that field). ts-node and typescript are devDependencies the services run on,
-# so the full tree is installed, not --omit=dev.
+# --ignore-scripts: no dependency needs an install script at run time (package.json "allowScripts" denies them too,
+# but only an npm that reads that field honours it; this flag holds for every npm). ts-node and typescript are
+# devDependencies the services run on, so the full tree is installed, not --omit=dev.
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime

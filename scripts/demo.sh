@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # npm run demo [-- --keep]: scenario A of ACCEPTANCE.md end to end on a fresh clone.
+#   0. runs on Node 24 (scripts/node24.sh fetches it from the npm registry when the machine's node is older);
 #   1. installs the dependencies if node_modules is missing (npm ci);
 #   2. starts the local stack (deploy/local/stack.sh: Kafka from Maven Central jars, the machine's PostgreSQL) unless
 #      KAFKA_BROKERS and DATABASE_URL both point at a running platform already;
@@ -9,6 +10,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 log() { printf 'demo: %s\n' "$*" >&2; }
+
+source scripts/node24.sh
+log "node $(node --version)"
 
 bash scripts/ensure-installed.sh >&2
 

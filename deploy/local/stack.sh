@@ -281,8 +281,15 @@ print_env() {
   if [[ -n ${SCHEMA_REGISTRY_URL:-} ]]; then echo "export SCHEMA_REGISTRY_URL=$SCHEMA_REGISTRY_URL"; fi
 }
 
+# The readiness probe and topic creation run on the project's Node 24 (fetched when the machine's is older).
+use_project_node() {
+  # shellcheck source=../../scripts/node24.sh
+  source "$REPO/scripts/node24.sh" || die "no Node $BILLING_NODE_MAJOR_MIN to run the readiness probe and topic creation"
+}
+
 cmd_up() {
   mkdir -p "$KAFKA_RUN"
+  use_project_node
   ensure_postgres
   start_kafka
   create_topics
@@ -297,6 +304,7 @@ cmd_down() {
 
 cmd_status() {
   local status=0
+  use_project_node
   if pid_alive "$KAFKA_PID_FILE" kafka.Kafka; then
     echo "kafka:     running pid $(cat "$KAFKA_PID_FILE"), version $KAFKA_VERSION, $KAFKA_HOST:$KAFKA_PORT, data $KAFKA_RUN"
   elif port_open "$KAFKA_HOST" "$KAFKA_PORT"; then

@@ -3,6 +3,7 @@
 # records/s from Kafka's own ProducerPerformance for the same record size, and their ratio.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
+source scripts/node24.sh
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 if [[ -z "${KAFKA_BROKERS:-}" || -z "${DATABASE_URL:-}" ]]; then
   bash deploy/local/stack.sh up
