@@ -1,8 +1,9 @@
 import type { Big } from '@billing/money';
 import type { BillingPeriodAlignment } from '@billing/calendar';
+import type { UsageAggregation } from '@billing/contract-terms';
 
-/** How a meter turns a period's usage into one quantity. */
-export type Aggregation = 'sum' | 'count' | 'max' | 'unique_count' | 'latest';
+/** How a meter turns a period's usage into one quantity: the contract terms' vocabulary (@billing/contract-terms). */
+export type Aggregation = UsageAggregation;
 
 export interface MeterDefinition {
   readonly meterCode: string;

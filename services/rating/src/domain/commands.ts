@@ -1,15 +1,18 @@
 import type { Big } from '@billing/money';
 import type { BillingPeriodAlignment } from '@billing/calendar';
+import type { CommitScope as ContractCommitScope, UsageAggregation } from '@billing/contract-terms';
 import type { PricingModel } from './pricing';
 
-export type Aggregation = 'sum' | 'count' | 'max' | 'unique_count' | 'latest';
+/** The contract terms' vocabulary (contracts.events.v1, read through @billing/contract-terms). */
+export type Aggregation = UsageAggregation;
 
 /**
- * How the included units of a price line are counted: per billing period ('monthly', also right for
- * anniversary months), or pooled over consecutive groups of 3 / 12 billing periods counted from the contract's first
- * period (a contract starting on January 1 pools calendar quarters / years), trued up at the pool's end.
+ * How the included units of a price line are counted: per billing period ('monthly', also right for anniversary
+ * months), or pooled over a quarter / year and trued up at the pool's end. A pool follows the contract's billing
+ * alignment (the calendar's poolOf): calendar quarters / years, partial at the contract's start and end, for
+ * calendar-aligned contracts; 3 / 12 periods from the start for anniversary-aligned ones.
  */
-export type CommitScope = 'monthly' | 'pooled_quarterly' | 'pooled_annual';
+export type CommitScope = ContractCommitScope;
 
 /** Usage whose event time is in [effectiveFrom, effectiveUntil) is priced by `pricing` (null: no end). */
 export interface PriceRamp {
