@@ -38,3 +38,27 @@ export interface ContractTermination extends ContractEventHeader {
 }
 
 export type ContractChange = ContractVersion | ContractTermination;
+
+/**
+ * What every consumer makes of a termination: the same command in metering, rating and entitlements (each decides
+ * what ending early means for it). `effectiveDate` stays a plain date; instant parsers read it as its UTC midnight.
+ */
+export interface ContractTerminationReceived {
+  readonly type: 'ContractTerminationReceived';
+  /** The termination's occurredAt: the platform time it was decided. */
+  readonly now: string;
+  readonly customerId: string;
+  readonly contractId: string;
+  /** The first day without the contract, `YYYY-MM-DD`. */
+  readonly effectiveDate: string;
+}
+
+export function terminationReceived(termination: ContractTermination): ContractTerminationReceived {
+  return {
+    type: 'ContractTerminationReceived',
+    now: termination.occurredAt,
+    customerId: termination.customerId,
+    contractId: termination.contractId,
+    effectiveDate: termination.effectiveDate,
+  };
+}

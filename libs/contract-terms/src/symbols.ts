@@ -1,15 +1,5 @@
 import { ContractTermsUnreadable } from './errors';
-import type {
-  BillingAlignment,
-  BillingCadence,
-  BillingTiming,
-  CommitScope,
-  ContactRole,
-  FeeCategory,
-  FeePeriod,
-  OveragePolicy,
-  UsageAggregation,
-} from './vocabulary';
+import type * as words from './vocabulary';
 
 /**
  * The Avro enum symbols of contracts.events.v1 and the vocabulary word each stands for: the one table per enum
@@ -17,15 +7,15 @@ import type {
  * deliberately absent: a record carrying it is unreadable, not guessed at.
  */
 export const CONTRACT_SYMBOLS = {
-  billingCadence: { Monthly: 'monthly', Quarterly: 'quarterly', Annual: 'annual' } as Readonly<Record<string, BillingCadence>>,
-  billingAlignment: { Calendar: 'calendar_month', Anniversary: 'contract_anniversary' } as Readonly<Record<string, BillingAlignment>>,
-  billingTiming: { InAdvance: 'in_advance', InArrears: 'in_arrears' } as Readonly<Record<string, BillingTiming>>,
-  feePeriod: { Month: 'month', Quarter: 'quarter', Year: 'year' } as Readonly<Record<string, FeePeriod>>,
-  feeCategory: { Platform: 'platform', Subscription: 'subscription' } as Readonly<Record<string, FeeCategory>>,
-  aggregation: { Sum: 'sum', Count: 'count', Max: 'max', UniqueCount: 'unique_count', Last: 'latest' } as Readonly<Record<string, UsageAggregation>>,
-  commitScope: { Monthly: 'monthly', PooledQuarterly: 'pooled_quarterly', PooledAnnual: 'pooled_annual' } as Readonly<Record<string, CommitScope>>,
-  overagePolicy: { Bill: 'bill', Block: 'block' } as Readonly<Record<string, OveragePolicy>>,
-  contactRole: { Billing: 'billing', Technical: 'technical', Legal: 'legal', Primary: 'primary' } as Readonly<Record<string, ContactRole>>,
+  billingCadence: { Monthly: 'monthly', Quarterly: 'quarterly', Annual: 'annual' } as Readonly<Record<string, words.BillingCadence>>,
+  billingAlignment: { Calendar: 'calendar_month', Anniversary: 'contract_anniversary' } as Readonly<Record<string, words.BillingAlignment>>,
+  billingTiming: { InAdvance: 'in_advance', InArrears: 'in_arrears' } as Readonly<Record<string, words.BillingTiming>>,
+  feePeriod: { Month: 'month', Quarter: 'quarter', Year: 'year' } as Readonly<Record<string, words.FeePeriod>>,
+  feeCategory: { Platform: 'platform', Subscription: 'subscription' } as Readonly<Record<string, words.FeeCategory>>,
+  aggregation: { Sum: 'sum', Count: 'count', Max: 'max', UniqueCount: 'unique_count', Last: 'latest' } as Readonly<Record<string, words.UsageAggregation>>,
+  commitScope: { Monthly: 'monthly', PooledQuarterly: 'pooled_quarterly', PooledAnnual: 'pooled_annual' } as Readonly<Record<string, words.CommitScope>>,
+  overagePolicy: { Bill: 'bill', Block: 'block' } as Readonly<Record<string, words.OveragePolicy>>,
+  contactRole: { Billing: 'billing', Technical: 'technical', Legal: 'legal', Primary: 'primary' } as Readonly<Record<string, words.ContactRole>>,
 } as const;
 
 export type ContractSymbolTable = keyof typeof CONTRACT_SYMBOLS;

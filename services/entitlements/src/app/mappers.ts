@@ -54,14 +54,8 @@ export function grantsOf(version: contract.ContractVersion): ContractGrants {
 /** A decoded contracts.events.v1 record (read by the contract-terms library) as entitlements' command, `now` its occurredAt. */
 export function commandFromContractEvent(record: wire.ContractEvent): ContractTermsReceived | ContractTerminationReceived {
   const change = contract.contractEventFromWire(record);
-  if (change.kind === 'version') return { type: 'ContractTermsReceived', now: change.occurredAt, customerId: change.customerId, grants: grantsOf(change) };
-  return {
-    type: 'ContractTerminationReceived',
-    now: change.occurredAt,
-    customerId: change.customerId,
-    contractId: change.contractId,
-    effectiveDate: change.effectiveDate,
-  };
+  if (change.kind === 'termination') return contract.terminationReceived(change);
+  return { type: 'ContractTermsReceived', now: change.occurredAt, customerId: change.customerId, grants: grantsOf(change) };
 }
 
 // ------------------------------------------------------------------------------------- metering usage -> command

@@ -57,15 +57,7 @@ export function metersOf(terms: contract.ContractTerms): MeterDefinition[] {
 /** A decoded contracts.events.v1 record (read by the contract-terms library) as metering's command, `now` its occurredAt. */
 export function commandFromContractEvent(record: wire.ContractEvent): ContractTermsReceived | ContractTerminationReceived {
   const change = contract.contractEventFromWire(record);
-  if (change.kind === 'termination') {
-    return {
-      type: 'ContractTerminationReceived',
-      now: change.occurredAt,
-      customerId: change.customerId,
-      contractId: change.contractId,
-      effectiveDate: dayStart(change.effectiveDate),
-    };
-  }
+  if (change.kind === 'termination') return contract.terminationReceived(change);
   return {
     type: 'ContractTermsReceived',
     now: change.occurredAt,

@@ -127,14 +127,7 @@ function termsReceivedOf(version: contract.ContractVersion): ContractTermsReceiv
 /** A decoded contracts.events.v1 record (read by the contract-terms library) as rating's command, `now` its occurredAt. */
 export function commandFromContractEvent(record: wire.ContractEvent): ContractTermsReceived | ContractTerminationReceived {
   const change = contract.contractEventFromWire(record);
-  if (change.kind === 'version') return termsReceivedOf(change);
-  return {
-    type: 'ContractTerminationReceived',
-    now: change.occurredAt,
-    customerId: change.customerId,
-    contractId: change.contractId,
-    effectiveDate: dayStart(change.effectiveDate),
-  };
+  return change.kind === 'version' ? termsReceivedOf(change) : contract.terminationReceived(change);
 }
 
 // ------------------------------------------------------------------------------------ metering usage -> command

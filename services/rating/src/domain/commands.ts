@@ -1,6 +1,6 @@
 import type { Big } from '@billing/money';
 import type { BillingPeriodAlignment } from '@billing/calendar';
-import type { CommitScope as ContractCommitScope, UsageAggregation } from '@billing/contract-terms';
+import type { ContractTerminationReceived, CommitScope as ContractCommitScope, UsageAggregation } from '@billing/contract-terms';
 import type { PricingModel } from './pricing';
 
 /** The contract terms' vocabulary (contracts.events.v1, read through @billing/contract-terms). */
@@ -98,15 +98,8 @@ export interface LateUsageAccepted extends AcceptedUsageFields {
   readonly type: 'LateUsageAccepted';
 }
 
-/** The contract ends early (terminated): its last period closes at `effectiveDate`, and its pools are trued up then. */
-export interface ContractTerminationReceived {
-  readonly type: 'ContractTerminationReceived';
-  readonly now: string;
-  readonly customerId: string;
-  readonly contractId: string;
-  /** The first instant without the contract. */
-  readonly effectiveDate: string;
-}
+/** The contract ends early (ContractTerminated, the published language's command): its last period closes at `effectiveDate`, and its pools are trued up then. */
+export type { ContractTerminationReceived };
 
 /** A platform clock tick: closes periods (PeriodRated) and pooled quarters / years (TrueUpCalculated). */
 export interface ClockTicked {
