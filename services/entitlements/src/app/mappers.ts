@@ -44,10 +44,7 @@ export function grantsOf(version: contract.ContractVersion): ContractGrants {
     })),
     seats: contract.seatLinesOf(terms).map((seats) => ({ featureCode: seats.productCode, seats: seats.seats })),
     flags: terms.featureFlags.map((flag) => ({ featureCode: flag.featureCode, enabled: flag.enabled })),
-    credits: terms.prepaidCredits.map((credit) => ({
-      creditId: credit.creditId, meterCode: credit.meterCode, units: credit.units, validFrom: credit.validFrom,
-      expiresOn: credit.expiresOn, priority: credit.priority, lowBalanceUnits: credit.lowBalanceUnits,
-    })),
+    credits: terms.prepaidCredits.map(({ pricePaid: _pricePaid, ...credit }) => credit),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CommitScope as ContractCommitScope } from '@billing/contract-terms';
+import type { CommitScope as ContractCommitScope, PrepaidCredit } from '@billing/contract-terms';
 import { Big } from '@billing/money';
 import { BillingAlignment } from './periods';
 
@@ -29,16 +29,8 @@ export interface FlagGrant {
   readonly enabled: boolean;
 }
 
-export interface CreditGrantTerms {
-  readonly creditId: string;
-  readonly meterCode: string;
-  readonly units: Big;
-  readonly validFrom: string;
-  /** exclusive */
-  readonly expiresOn: string;
-  readonly priority: number;
-  readonly lowBalanceUnits: Big;
-}
+/** A contract's prepaid credit as granted: usable in [validFrom, expiresOn); what was paid for it is invoicing's. */
+export type CreditGrantTerms = Omit<PrepaidCredit, 'pricePaid'>;
 
 export interface ContractGrants {
   readonly contractId: string;
