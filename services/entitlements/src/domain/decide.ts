@@ -19,7 +19,7 @@ import {
   creditsFeatureCode,
   poolFeatureCode,
 } from './grants';
-import { PeriodUnit, allowancePeriodOn } from './periods';
+import { AllowancePeriod, PeriodUnit, allowancePeriodOn } from './periods';
 import {
   Allowance,
   CONTRACTS_PER_CUSTOMER_MAX,
@@ -220,7 +220,7 @@ function allowanceSpecs(grants: ContractGrants, metered: MeteredGrant): Allowanc
 }
 
 /** The period (month) or pool (quarter / year) of `spec` holding `date`, cut at the contract's end or termination. */
-function allowancePeriodOf(state: EntitlementsState, spec: AllowanceSpec, date: string) {
+function allowancePeriodOf(state: EntitlementsState, spec: AllowanceSpec, date: string): AllowancePeriod {
   const grants = spec.grants;
   const terminatedOn = state.contracts[grants.contractId]?.terminatedOn ?? null;
   const contractEnd = terminatedOn !== null && terminatedOn < grants.endDate ? terminatedOn : grants.endDate;
@@ -561,6 +561,10 @@ function validateGrants(grants: ContractGrants): void {
   }
   if (grants.effectiveDate >= grants.endDate) {
     throw reject('START_AFTER_END', `terms effective ${grants.effectiveDate} end on ${grants.endDate}`, { contractId: grants.contractId });
+  }
+  // The pool calendar cuts pools at the contract's end: a contract must start before it ends.
+  if (grants.contractStartDate >= grants.endDate) {
+    throw reject('START_AFTER_END', `contract starting ${grants.contractStartDate} ends on ${grants.endDate}`, { contractId: grants.contractId });
   }
   if (!Number.isSafeInteger(grants.termsVersion) || grants.termsVersion < 1) {
     throw reject('MISSING_FIELD', `termsVersion ${grants.termsVersion} is not a positive integer`);
