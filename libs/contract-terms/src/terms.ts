@@ -176,3 +176,14 @@ export function usageLinesOf(terms: ContractTerms): UsageLine[] {
 export function seatLinesOf(terms: ContractTerms): SeatLine[] {
   return terms.priceLines.filter((line): line is SeatLine => line.kind === 'seats');
 }
+
+/**
+ * contracts.events.v1 usage lines carry no property for unique_count meters; until they do, every consumer counts
+ * distinct values of this usage property (metering and rating must count the same thing).
+ */
+export const UNIQUE_COUNT_PROPERTY_DEFAULT = 'uniqueKey';
+
+/** The usage property whose distinct values a line counts: unique_count lines only, null for the others. */
+export function aggregationPropertyOf(line: UsageLine): string | null {
+  return line.aggregation === 'unique_count' ? UNIQUE_COUNT_PROPERTY_DEFAULT : null;
+}

@@ -11,12 +11,6 @@ import type { Aggregation, ContractTerminationReceived, ContractTermsReceived, M
 import type { AcceptedUsageFields, MeteringEvent } from '../domain/events';
 import type { BillingPeriodAlignment } from '@billing/calendar';
 
-/**
- * contracts.events.v1 usage lines carry no property for unique_count meters; until they do, metering counts distinct
- * values of this usage property.
- */
-export const UNIQUE_COUNT_PROPERTY_DEFAULT = 'uniqueKey';
-
 const AGGREGATION: Record<string, Aggregation> = { Sum: 'sum', Count: 'count', Max: 'max', UniqueCount: 'unique_count', Latest: 'latest' };
 const ALIGNMENT: Record<string, BillingPeriodAlignment> = { CalendarMonth: 'calendar_month', ContractAnniversary: 'contract_anniversary' };
 
@@ -48,7 +42,7 @@ export function metersOf(terms: contract.ContractTerms): MeterDefinition[] {
     meters.set(usage.meterCode, {
       meterCode: usage.meterCode,
       aggregation: usage.aggregation,
-      aggregationProperty: usage.aggregation === 'unique_count' ? UNIQUE_COUNT_PROPERTY_DEFAULT : null,
+      aggregationProperty: contract.aggregationPropertyOf(usage),
     });
   }
   return [...meters.values()];

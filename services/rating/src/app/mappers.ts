@@ -23,9 +23,6 @@ import type { PriceLineRating, PriceLineTrueUp, RatedUsageFields, RatingEvent } 
 import type { BillingPeriodAlignment } from '@billing/calendar';
 import type { PriceTier, PricingModel } from '../domain/pricing';
 
-/** See metering's mapper: contract usage lines carry no unique_count property yet. */
-export const UNIQUE_COUNT_PROPERTY_DEFAULT = 'uniqueKey';
-
 const ZERO = new Big('0');
 const ONE = new Big('1');
 const HUNDRED = new Big('100');
@@ -84,7 +81,7 @@ export function usagePriceLineOf(line: contract.UsageLine): UsagePriceLine {
     priceLineId: line.lineId,
     meterCode: line.meterCode,
     aggregation: line.aggregation,
-    aggregationProperty: line.aggregation === 'unique_count' ? UNIQUE_COUNT_PROPERTY_DEFAULT : null,
+    aggregationProperty: contract.aggregationPropertyOf(line),
     pricing: pricingOf(line.pricingModel),
     ramps,
     includedUnits: line.includedUnitsPerMonth,
