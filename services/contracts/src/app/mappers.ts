@@ -5,53 +5,30 @@
  * Shape errors a CRM can make (a null where a line kind needs a value, a price in another currency, an unknown
  * enum symbol) become the domain's typed rejections, so they reach the DLQ like any other bad deal.
  */
+import { CONTRACT_SYMBOLS, contractEventFromWire as contractChangeFromWire, symbolOf, type ContractEventRecord, type ContractSymbolTable } from '@billing/contract-terms';
+import { invariant } from '@billing/eventsourcing';
 import { Big } from '@billing/money';
 import type * as wire from '@billing/schemas';
 import { ContractCommand } from '../domain/commands';
 import { reject } from '../domain/errors';
 import { ContractEvent } from '../domain/events';
-import {
-  BillingAlignment,
-  BillingCadence,
-  BillingTiming,
-  CommitScope,
-  ContactRole,
-  ContractTerms,
-  Discount,
-  FeePeriod,
-  OveragePolicy,
-  PriceLine,
-  PriceTier,
-  PricingModel,
-  UsageAggregation,
-} from '../domain/terms';
+import { ContractTerms, Discount, PriceLine, PriceTier, PricingModel } from '../domain/terms';
 
 type Money = { amount: Big; currency: string };
 
-function fromSymbol<W extends string, D>(table: Readonly<Record<string, D>>, symbol: W, field: string): D {
-  const value = table[symbol];
+/**
+ * A CRM enum symbol as the contract vocabulary's word. The CRM's enums spell their symbols as contracts.events.v1
+ * does, so the published language's tables read both; a symbol without a word is a bad deal (DLQ), not a crash.
+ */
+function fromSymbol<T extends ContractSymbolTable>(table: T, symbol: string, field: string): (typeof CONTRACT_SYMBOLS)[T][string] {
+  const value = (CONTRACT_SYMBOLS[table] as Readonly<Record<string, (typeof CONTRACT_SYMBOLS)[T][string]>>)[symbol];
   if (value === undefined) throw reject('MISSING_FIELD', `${field}: unknown value ${JSON.stringify(symbol)}`, { field });
   return value;
-}
-function toSymbol<D extends string, W extends string>(table: Readonly<Record<string, D>>, value: D): W {
-  const entry = Object.entries(table).find(([, domain]) => domain === value);
-  if (entry === undefined) throw new RangeError(`no wire symbol for ${value}`);
-  return entry[0] as W;
 }
 function required<T>(value: T | null, field: string): T {
   if (value === null) throw reject('MISSING_FIELD', `${field} is required for this line type`, { field });
   return value;
 }
-
-const CADENCE: Record<string, BillingCadence> = { Monthly: 'monthly', Quarterly: 'quarterly', Annual: 'annual' };
-const ALIGNMENT: Record<string, BillingAlignment> = { Calendar: 'calendar', Anniversary: 'anniversary' };
-const TIMING: Record<string, BillingTiming> = { InAdvance: 'in_advance', InArrears: 'in_arrears' };
-const PERIOD: Record<string, FeePeriod> = { Month: 'month', Quarter: 'quarter', Year: 'year' };
-const AGGREGATION: Record<string, UsageAggregation> = { Sum: 'sum', Count: 'count', Max: 'max', UniqueCount: 'unique_count', Last: 'last' };
-const COMMIT: Record<string, CommitScope> = { Monthly: 'monthly', PooledQuarterly: 'pooled_quarterly', PooledAnnual: 'pooled_annual' };
-const OVERAGE: Record<string, OveragePolicy> = { Bill: 'bill', Block: 'block' };
-const ROLE: Record<string, ContactRole> = { Billing: 'billing', Technical: 'technical', Legal: 'legal', Primary: 'primary' };
-const CATEGORY: Record<string, 'platform' | 'subscription'> = { Platform: 'platform', Subscription: 'subscription' };
 
 // ------------------------------------------------------------------------------------------------ CRM -> command
 
@@ -158,10 +135,10 @@ export function termsFromCrmDeal(deal: wire.CrmDeal): ContractTerms {
         return {
           kind: 'recurring_fee',
           ...common,
-          category: fromSymbol(CATEGORY, required(item.feeCategory, field('feeCategory')).replace(/^./, (c) => c.toUpperCase()), field('feeCategory')),
+          category: fromSymbol('feeCategory', required(item.feeCategory, field('feeCategory')).replace(/^./, (c) => c.toUpperCase()), field('feeCategory')),
           amountPerPeriod: price(required(item.amountPerPeriod, field('amountPerPeriod')), field('amountPerPeriod')),
-          period: fromSymbol(PERIOD, required(item.period, field('period')), field('period')),
-          billingTiming: fromSymbol(TIMING, item.billingTiming, field('billingTiming')),
+          period: fromSymbol('feePeriod', required(item.period, field('period')), field('period')),
+          billingTiming: fromSymbol('billingTiming', item.billingTiming, field('billingTiming')),
           ramps: item.ramps.map((ramp) => ({
             startDate: ramp.startDate,
             endDate: ramp.endDate,
@@ -174,8 +151,8 @@ export function termsFromCrmDeal(deal: wire.CrmDeal): ContractTerms {
           ...common,
           seats: required(item.seats, field('seats')),
           unitPricePerPeriod: price(required(item.unitPricePerPeriod, field('unitPricePerPeriod')), field('unitPricePerPeriod')),
-          period: fromSymbol(PERIOD, required(item.period, field('period')), field('period')),
-          billingTiming: fromSymbol(TIMING, item.billingTiming, field('billingTiming')),
+          period: fromSymbol('feePeriod', required(item.period, field('period')), field('period')),
+          billingTiming: fromSymbol('billingTiming', item.billingTiming, field('billingTiming')),
           ramps: item.ramps.map((ramp) => ({
             startDate: ramp.startDate,
             endDate: ramp.endDate,
@@ -188,15 +165,15 @@ export function termsFromCrmDeal(deal: wire.CrmDeal): ContractTerms {
           kind: 'usage',
           ...common,
           meterCode: required(item.meterCode, field('meterCode')),
-          aggregation: fromSymbol(AGGREGATION, required(item.aggregation, field('aggregation')), field('aggregation')),
+          aggregation: fromSymbol('aggregation', required(item.aggregation, field('aggregation')), field('aggregation')),
           pricingModel: pricing(required(item.pricing, field('pricing')), field('pricing')),
           includedUnitsPerMonth: item.includedUnitsPerMonth ?? new Big('0'),
           commit: {
-            scope: fromSymbol(COMMIT, item.commitScope ?? 'Monthly', field('commitScope')),
+            scope: fromSymbol('commitScope', item.commitScope ?? 'Monthly', field('commitScope')),
             trueUp: item.trueUp,
             minimumSpendPerPeriod: item.minimumSpendPerPeriod === null ? null : price(item.minimumSpendPerPeriod, field('minimumSpendPerPeriod')),
           },
-          overagePolicy: fromSymbol(OVERAGE, item.overagePolicy, field('overagePolicy')),
+          overagePolicy: fromSymbol('overagePolicy', item.overagePolicy, field('overagePolicy')),
           thresholdPercents: item.thresholdPercents,
           ramps: item.ramps.map((ramp) => ({ startDate: ramp.startDate, endDate: ramp.endDate, pricingModel: pricing(required(ramp.pricing, field('ramps.pricing')), field('ramps.pricing')) })),
         };
@@ -214,14 +191,14 @@ export function termsFromCrmDeal(deal: wire.CrmDeal): ContractTerms {
       taxExempt: account.taxExempt,
       taxExemptionCertificate: account.taxExemptionCertificate,
       taxId: account.taxId,
-      contacts: account.contacts.map((contact) => ({ name: contact.name, email: contact.email, phone: contact.phone, role: fromSymbol(ROLE, contact.role, 'contact.role') })),
+      contacts: account.contacts.map((contact) => ({ name: contact.name, email: contact.email, phone: contact.phone, role: fromSymbol('contactRole', contact.role, 'contact.role') })),
     },
     sellerEntity: deal.sellerEntity,
     currency: deal.currency,
     startDate: deal.startDate,
     termMonths: deal.termMonths,
-    billingCadence: fromSymbol(CADENCE, deal.billingCadence, 'billingCadence'),
-    billingAlignment: fromSymbol(ALIGNMENT, deal.billingAlignment, 'billingAlignment'),
+    billingCadence: fromSymbol('billingCadence', deal.billingCadence, 'billingCadence'),
+    billingAlignment: fromSymbol('billingAlignment', deal.billingAlignment, 'billingAlignment'),
     paymentTermsDays: deal.paymentTermsDays,
     purchaseOrderNumber: deal.purchaseOrderNumber,
     priceLines: deal.lineItems.map(line),
@@ -279,10 +256,10 @@ export function contractTermsToWire(terms: ContractTerms): wire.ContractTerms {
         return {
           'billing.contracts.ContractFeeLine': {
             ...common,
-            category: toSymbol(CATEGORY, priceLine.category),
+            category: symbolOf('feeCategory', priceLine.category),
             amountPerPeriod: money(priceLine.amountPerPeriod),
-            period: toSymbol(PERIOD, priceLine.period),
-            billingTiming: toSymbol(TIMING, priceLine.billingTiming),
+            period: symbolOf('feePeriod', priceLine.period),
+            billingTiming: symbolOf('billingTiming', priceLine.billingTiming),
             ramps: priceLine.ramps.map((ramp) => ({ startDate: ramp.startDate, endDate: ramp.endDate, amountPerPeriod: money(ramp.amountPerPeriod) })),
           },
         };
@@ -292,8 +269,8 @@ export function contractTermsToWire(terms: ContractTerms): wire.ContractTerms {
             ...common,
             seats: priceLine.seats,
             unitPricePerPeriod: money(priceLine.unitPricePerPeriod),
-            period: toSymbol(PERIOD, priceLine.period),
-            billingTiming: toSymbol(TIMING, priceLine.billingTiming),
+            period: symbolOf('feePeriod', priceLine.period),
+            billingTiming: symbolOf('billingTiming', priceLine.billingTiming),
             ramps: priceLine.ramps.map((ramp) => ({ startDate: ramp.startDate, endDate: ramp.endDate, unitPricePerPeriod: money(ramp.unitPricePerPeriod), seats: ramp.seats })),
           },
         };
@@ -302,15 +279,15 @@ export function contractTermsToWire(terms: ContractTerms): wire.ContractTerms {
           'billing.contracts.ContractUsageLine': {
             ...common,
             meterCode: priceLine.meterCode,
-            aggregation: toSymbol(AGGREGATION, priceLine.aggregation),
+            aggregation: symbolOf('aggregation', priceLine.aggregation),
             pricing: pricing(priceLine.pricingModel),
             includedUnitsPerMonth: priceLine.includedUnitsPerMonth,
             commit: {
-              scope: toSymbol(COMMIT, priceLine.commit.scope),
+              scope: symbolOf('commitScope', priceLine.commit.scope),
               trueUp: priceLine.commit.trueUp,
               minimumSpendPerPeriod: priceLine.commit.minimumSpendPerPeriod === null ? null : money(priceLine.commit.minimumSpendPerPeriod),
             },
-            overagePolicy: toSymbol(OVERAGE, priceLine.overagePolicy),
+            overagePolicy: symbolOf('overagePolicy', priceLine.overagePolicy),
             thresholdPercents: [...priceLine.thresholdPercents],
             ramps: priceLine.ramps.map((ramp) => ({ startDate: ramp.startDate, endDate: ramp.endDate, pricing: pricing(ramp.pricingModel) })),
           },
@@ -321,101 +298,18 @@ export function contractTermsToWire(terms: ContractTerms): wire.ContractTerms {
     customer: {
       ...terms.customer,
       billingAddress: { ...terms.customer.billingAddress },
-      contacts: terms.customer.contacts.map((contact) => ({ ...contact, role: toSymbol(ROLE, contact.role) })),
+      contacts: terms.customer.contacts.map((contact) => ({ ...contact, role: symbolOf('contactRole', contact.role) })),
     },
     sellerEntity: terms.sellerEntity,
     currency: terms.currency,
     startDate: terms.startDate,
     termMonths: terms.termMonths,
-    billingCadence: toSymbol(CADENCE, terms.billingCadence),
-    billingAlignment: toSymbol(ALIGNMENT, terms.billingAlignment),
+    billingCadence: symbolOf('billingCadence', terms.billingCadence),
+    billingAlignment: symbolOf('billingAlignment', terms.billingAlignment),
     paymentTermsDays: terms.paymentTermsDays,
     purchaseOrderNumber: terms.purchaseOrderNumber,
     priceLines: terms.priceLines.map(line),
     prepaidCredits: terms.prepaidCredits.map((credit) => ({ ...credit, pricePaid: money(credit.pricePaid) })),
-    featureFlags: terms.featureFlags.map((flag) => ({ ...flag })),
-  };
-}
-
-/** contracts.events.v1 terms -> domain terms (money currencies are the contract's, checked). */
-export function contractTermsFromWire(terms: wire.ContractTerms): ContractTerms {
-  const amount = (money: Money): Big => {
-    if (money.currency !== terms.currency) throw reject('CURRENCY_MISMATCH', `${money.currency} in a ${terms.currency} contract`);
-    return money.amount;
-  };
-  const pricing = (union: wire.ContractUsageRamp['pricing']): PricingModel => {
-    const tiers = (list: wire.ContractPriceTier[]): PriceTier[] =>
-      list.map((tier) => ({ upToUnits: tier.upToUnits, unitPrice: amount(tier.unitPrice), unitQuantity: tier.unitQuantity, flatFee: amount(tier.flatFee) }));
-    if ('billing.contracts.ContractFlatPricing' in union) return { model: 'flat', amount: amount(union['billing.contracts.ContractFlatPricing'].amount) };
-    if ('billing.contracts.ContractPerUnitPricing' in union) {
-      const value = union['billing.contracts.ContractPerUnitPricing'];
-      return { model: 'per_unit', unitPrice: amount(value.unitPrice), unitQuantity: value.unitQuantity };
-    }
-    if ('billing.contracts.ContractGraduatedPricing' in union) return { model: 'graduated', tiers: tiers(union['billing.contracts.ContractGraduatedPricing'].tiers) };
-    if ('billing.contracts.ContractVolumePricing' in union) return { model: 'volume', tiers: tiers(union['billing.contracts.ContractVolumePricing'].tiers) };
-    if ('billing.contracts.ContractPackagePricing' in union) {
-      const value = union['billing.contracts.ContractPackagePricing'];
-      return { model: 'package', packagePrice: amount(value.packagePrice), packageSize: value.packageSize };
-    }
-    const value = union['billing.contracts.ContractPercentagePricing'];
-    return { model: 'percentage', percent: value.percent, fixedFeePerUnit: amount(value.fixedFeePerUnit) };
-  };
-  const discounts = (list: wire.ContractFeeLine['discounts']): Discount[] =>
-    list.map((union): Discount => {
-      if ('billing.contracts.ContractPercentageDiscount' in union) return { kind: 'percentage', percent: union['billing.contracts.ContractPercentageDiscount'].percent };
-      if ('billing.contracts.ContractOverageDiscount' in union) return { kind: 'overage_after_commit', percent: union['billing.contracts.ContractOverageDiscount'].percent };
-      return { kind: 'fixed', amountPerPeriod: amount(union['billing.contracts.ContractFixedDiscount'].amountPerPeriod) };
-    });
-  const line = (union: wire.ContractTerms['priceLines'][number]): PriceLine => {
-    if ('billing.contracts.ContractFeeLine' in union) {
-      const value = union['billing.contracts.ContractFeeLine'];
-      return {
-        kind: 'recurring_fee', lineId: value.lineId, productCode: value.productCode, description: value.description, discounts: discounts(value.discounts),
-        category: fromSymbol(CATEGORY, value.category, 'category'), amountPerPeriod: amount(value.amountPerPeriod),
-        period: fromSymbol(PERIOD, value.period, 'period'), billingTiming: fromSymbol(TIMING, value.billingTiming, 'billingTiming'),
-        ramps: value.ramps.map((ramp) => ({ startDate: ramp.startDate, endDate: ramp.endDate, amountPerPeriod: amount(ramp.amountPerPeriod) })),
-      };
-    }
-    if ('billing.contracts.ContractSeatLine' in union) {
-      const value = union['billing.contracts.ContractSeatLine'];
-      return {
-        kind: 'seats', lineId: value.lineId, productCode: value.productCode, description: value.description, discounts: discounts(value.discounts),
-        seats: value.seats, unitPricePerPeriod: amount(value.unitPricePerPeriod), period: fromSymbol(PERIOD, value.period, 'period'),
-        billingTiming: fromSymbol(TIMING, value.billingTiming, 'billingTiming'),
-        ramps: value.ramps.map((ramp) => ({ startDate: ramp.startDate, endDate: ramp.endDate, unitPricePerPeriod: amount(ramp.unitPricePerPeriod), seats: ramp.seats })),
-      };
-    }
-    const value = union['billing.contracts.ContractUsageLine'];
-    return {
-      kind: 'usage', lineId: value.lineId, productCode: value.productCode, description: value.description, discounts: discounts(value.discounts),
-      meterCode: value.meterCode, aggregation: fromSymbol(AGGREGATION, value.aggregation, 'aggregation'), pricingModel: pricing(value.pricing),
-      includedUnitsPerMonth: value.includedUnitsPerMonth,
-      commit: {
-        scope: fromSymbol(COMMIT, value.commit.scope, 'commit.scope'),
-        trueUp: value.commit.trueUp,
-        minimumSpendPerPeriod: value.commit.minimumSpendPerPeriod === null ? null : amount(value.commit.minimumSpendPerPeriod),
-      },
-      overagePolicy: fromSymbol(OVERAGE, value.overagePolicy, 'overagePolicy'),
-      thresholdPercents: value.thresholdPercents,
-      ramps: value.ramps.map((ramp) => ({ startDate: ramp.startDate, endDate: ramp.endDate, pricingModel: pricing(ramp.pricing) })),
-    };
-  };
-  return {
-    customer: {
-      ...terms.customer,
-      billingAddress: { ...terms.customer.billingAddress },
-      contacts: terms.customer.contacts.map((contact) => ({ ...contact, role: fromSymbol(ROLE, contact.role, 'contact.role') })),
-    },
-    sellerEntity: terms.sellerEntity,
-    currency: terms.currency,
-    startDate: terms.startDate,
-    termMonths: terms.termMonths,
-    billingCadence: fromSymbol(CADENCE, terms.billingCadence, 'billingCadence'),
-    billingAlignment: fromSymbol(ALIGNMENT, terms.billingAlignment, 'billingAlignment'),
-    paymentTermsDays: terms.paymentTermsDays,
-    purchaseOrderNumber: terms.purchaseOrderNumber,
-    priceLines: terms.priceLines.map(line),
-    prepaidCredits: terms.prepaidCredits.map((credit) => ({ ...credit, pricePaid: amount(credit.pricePaid) })),
     featureFlags: terms.featureFlags.map((flag) => ({ ...flag })),
   };
 }
@@ -457,20 +351,14 @@ export function contractEventToWire(event: ContractEvent): { envelope: ContractE
   }
 }
 
-export function contractEventFromWire(record: Pick<wire.ContractEvent, 'customerId' | 'occurredAt' | 'payload'>): ContractEvent {
-  const common = { customerId: record.customerId, occurredAt: record.occurredAt };
-  const payload = record.payload;
-  if ('billing.contracts.ContractCreated' in payload) {
-    const value = payload['billing.contracts.ContractCreated'];
-    return { type: 'ContractCreated', ...common, ...value, terms: contractTermsFromWire(value.terms) };
+/** A contracts.events.v1 record (this service's own log, on rebuild) as the domain event, read by the published language. */
+export function contractEventFromWire(record: ContractEventRecord): ContractEvent {
+  const { kind: _kind, ...change } = contractChangeFromWire(record);
+  if (change.type === 'ContractTerminated') return change;
+  const { previousEndDate, ...version } = change;
+  if (change.type === 'ContractRenewed') {
+    invariant(previousEndDate !== null, `renewal of ${change.contractId} without its previous end date`);
+    return { ...version, type: 'ContractRenewed', previousEndDate };
   }
-  if ('billing.contracts.ContractAmended' in payload) {
-    const value = payload['billing.contracts.ContractAmended'];
-    return { type: 'ContractAmended', ...common, ...value, terms: contractTermsFromWire(value.terms) };
-  }
-  if ('billing.contracts.ContractRenewed' in payload) {
-    const value = payload['billing.contracts.ContractRenewed'];
-    return { type: 'ContractRenewed', ...common, ...value, terms: contractTermsFromWire(value.terms) };
-  }
-  return { type: 'ContractTerminated', ...common, ...payload['billing.contracts.ContractTerminated'] };
+  return { ...version, type: change.type };
 }

@@ -50,7 +50,7 @@ export const acmeTerms: ContractTerms = {
   startDate: '2026-01-01',
   termMonths: 12,
   billingCadence: 'monthly',
-  billingAlignment: 'calendar',
+  billingAlignment: 'calendar_month',
   paymentTermsDays: 60,
   purchaseOrderNumber: 'PO-ACME-7781',
   priceLines: [

@@ -1,177 +1,34 @@
-import { Big } from '@billing/money';
-
 /**
- * The commercial terms of an enterprise contract, as the domain holds them (Big amounts, ISO dates).
- * Dates are `YYYY-MM-DD` (UTC); every `endDate` in this module is EXCLUSIVE (the first day not covered).
+ * The commercial terms of an enterprise contract, as the domain holds them (Big amounts, ISO dates). The contracts
+ * service writes contracts.events.v1 in the published language every consumer reads it in: its vocabulary and
+ * types are @billing/contract-terms', not a copy of them. Every `endDate` is EXCLUSIVE (the first day not covered).
  */
-
-export type BillingCadence = 'monthly' | 'quarterly' | 'annual';
-/** calendar: periods start on the 1st (of the month / quarter / year); anniversary: on the contract start's day. */
-export type BillingAlignment = 'calendar' | 'anniversary';
-export type BillingTiming = 'in_advance' | 'in_arrears';
-export type FeePeriod = 'month' | 'quarter' | 'year';
-export type UsageAggregation = 'sum' | 'count' | 'max' | 'unique_count' | 'last';
-/** monthly: included units per month; pooled_*: the months' included units pooled over the quarter/year. */
-export type CommitScope = 'monthly' | 'pooled_quarterly' | 'pooled_annual';
-/** bill: usage beyond the allowance is billed as overage; block: the product must stop at the allowance. */
-export type OveragePolicy = 'bill' | 'block';
-
-export interface PostalAddress {
-  readonly line1: string;
-  readonly line2: string | null;
-  readonly city: string;
-  readonly region: string | null;
-  readonly postalCode: string;
-  /** ISO 3166-1 alpha-2 */
-  readonly countryCode: string;
-}
-
-export type ContactRole = 'billing' | 'technical' | 'legal' | 'primary';
-
-export interface CustomerContact {
-  readonly name: string;
-  readonly email: string;
-  readonly phone: string | null;
-  readonly role: ContactRole;
-}
-
-export interface Customer {
-  readonly customerId: string;
-  readonly legalName: string;
-  readonly billingAddress: PostalAddress;
-  /** e.g. 'US-NY-NYC', 'DE': the key of the tax table. */
-  readonly taxJurisdiction: string;
-  readonly taxExempt: boolean;
-  readonly taxExemptionCertificate: string | null;
-  /** VAT id, EIN... */
-  readonly taxId: string | null;
-  readonly contacts: readonly CustomerContact[];
-}
-
-/** Price of `upToUnits` (cumulative, exclusive of the previous tier's bound); null = unbounded (last tier). */
-export interface PriceTier {
-  readonly upToUnits: Big | null;
-  /** unitPrice is the price of `unitQuantity` units (0.004 per 1,000 tokens). */
-  readonly unitPrice: Big;
-  readonly unitQuantity: Big;
-  readonly flatFee: Big;
-}
-
-export type PricingModel =
-  | { readonly model: 'flat'; readonly amount: Big }
-  | { readonly model: 'per_unit'; readonly unitPrice: Big; readonly unitQuantity: Big }
-  | { readonly model: 'graduated'; readonly tiers: readonly PriceTier[] }
-  | { readonly model: 'volume'; readonly tiers: readonly PriceTier[] }
-  /** packagePrice per started package of packageSize units */
-  | { readonly model: 'package'; readonly packagePrice: Big; readonly packageSize: Big }
-  /** percent of the usage's amount (e.g. payment volume), plus a fixed fee per unit (transaction) */
-  | { readonly model: 'percentage'; readonly percent: Big; readonly fixedFeePerUnit: Big };
-
-export type Discount =
-  | { readonly kind: 'percentage'; readonly percent: Big }
-  /** Applies only to units beyond the included units (Acme: 20% once the included tokens are used). */
-  | { readonly kind: 'overage_after_commit'; readonly percent: Big }
-  | { readonly kind: 'fixed'; readonly amountPerPeriod: Big };
-
-/** A price schedule for [startDate, endDate): overrides the line's base price on those dates. */
-export interface RampBase {
-  readonly startDate: string;
-  readonly endDate: string;
-}
-export interface FeeRamp extends RampBase {
-  readonly amountPerPeriod: Big;
-}
-export interface SeatRamp extends RampBase {
-  readonly unitPricePerPeriod: Big;
-  readonly seats: number;
-}
-export interface UsageRamp extends RampBase {
-  readonly pricingModel: PricingModel;
-}
-
-interface LineBase {
-  readonly lineId: string;
-  readonly productCode: string;
-  readonly description: string;
-  readonly discounts: readonly Discount[];
-}
-
-/** A platform or subscription fee: a fixed amount per period. */
-export interface RecurringFeeLine extends LineBase {
-  readonly kind: 'recurring_fee';
-  readonly category: 'platform' | 'subscription';
-  readonly amountPerPeriod: Big;
-  readonly period: FeePeriod;
-  readonly billingTiming: BillingTiming;
-  readonly ramps: readonly FeeRamp[];
-}
-
-export interface SeatLine extends LineBase {
-  readonly kind: 'seats';
-  readonly seats: number;
-  readonly unitPricePerPeriod: Big;
-  readonly period: FeePeriod;
-  readonly billingTiming: BillingTiming;
-  readonly ramps: readonly SeatRamp[];
-}
-
-export interface UsageCommit {
-  readonly scope: CommitScope;
-  /** Overage billed month by month is trued up at the pool's end against the pooled allowance. */
-  readonly trueUp: boolean;
-  /** An optional minimum spend per billing period (null: none). */
-  readonly minimumSpendPerPeriod: Big | null;
-}
-
-/** Usage is always billed in arrears. */
-export interface UsageLine extends LineBase {
-  readonly kind: 'usage';
-  readonly meterCode: string;
-  readonly aggregation: UsageAggregation;
-  readonly pricingModel: PricingModel;
-  readonly includedUnitsPerMonth: Big;
-  readonly commit: UsageCommit;
-  readonly overagePolicy: OveragePolicy;
-  /** Percentages of the allowance at which entitlements emits ThresholdReached; empty = default 50/80/100. */
-  readonly thresholdPercents: readonly number[];
-  readonly ramps: readonly UsageRamp[];
-}
-
-export type PriceLine = RecurringFeeLine | SeatLine | UsageLine;
-
-/** Prepaid units of a meter, bought up front, usable in [validFrom, expiresOn). */
-export interface PrepaidCredit {
-  readonly creditId: string;
-  readonly meterCode: string;
-  readonly units: Big;
-  readonly pricePaid: Big;
-  readonly validFrom: string;
-  readonly expiresOn: string;
-  /** lower burns first; ties burn the earliest expiry first */
-  readonly priority: number;
-  readonly lowBalanceUnits: Big;
-}
-
-export interface FeatureFlag {
-  readonly featureCode: string;
-  readonly enabled: boolean;
-}
-
-export interface ContractTerms {
-  readonly customer: Customer;
-  /** The seller's legal entity that books the contract ('US', 'EU'). */
-  readonly sellerEntity: string;
-  readonly currency: string;
-  readonly startDate: string;
-  readonly termMonths: number;
-  readonly billingCadence: BillingCadence;
-  readonly billingAlignment: BillingAlignment;
-  /** Net N */
-  readonly paymentTermsDays: number;
-  readonly purchaseOrderNumber: string | null;
-  readonly priceLines: readonly PriceLine[];
-  readonly prepaidCredits: readonly PrepaidCredit[];
-  readonly featureFlags: readonly FeatureFlag[];
-}
-
-export const DEFAULT_THRESHOLD_PERCENTS: readonly number[] = [50, 80, 100];
+export type {
+  BillingAlignment,
+  BillingCadence,
+  BillingTiming,
+  CommitScope,
+  ContactRole,
+  ContractTerms,
+  Customer,
+  CustomerContact,
+  Discount,
+  FeatureFlag,
+  FeePeriod,
+  FeeRamp,
+  OveragePolicy,
+  PostalAddress,
+  PrepaidCredit,
+  PriceLine,
+  PriceTier,
+  PricingModel,
+  RampBase,
+  RecurringFeeLine,
+  SeatLine,
+  SeatRamp,
+  UsageAggregation,
+  UsageCommit,
+  UsageLine,
+  UsageRamp,
+} from '@billing/contract-terms';
+export { DEFAULT_THRESHOLD_PERCENTS } from '@billing/contract-terms';

@@ -6,6 +6,7 @@
  * - FeatureBalance -> entitlements.balances.v1 value (key balanceKey(customerId, featureCode))
  */
 import { fromSymbol, toSymbol } from '@billing/avro';
+import * as contract from '@billing/contract-terms';
 import type * as wire from '@billing/schemas';
 import { FeatureBalance } from '../domain/balances';
 import { ContractTerminationReceived, ContractTermsReceived, UsageAccepted } from '../domain/commands';
@@ -13,7 +14,7 @@ import { AllowanceClosedReason, AllowanceRole, EntitlementEvent } from '../domai
 import { CommitScope, ContractGrants } from '../domain/grants';
 import { BillingAlignment, PeriodUnit } from '../domain/periods';
 
-const ALIGNMENT: Record<string, BillingAlignment> = { Calendar: 'calendar', Anniversary: 'anniversary' };
+const ALIGNMENT: Record<string, BillingAlignment> = { Calendar: 'calendar_month', Anniversary: 'contract_anniversary' };
 const COMMIT: Record<string, CommitScope> = { Monthly: 'monthly', PooledQuarterly: 'pooled_quarterly', PooledAnnual: 'pooled_annual' };
 const PERIOD: Record<string, PeriodUnit> = { Month: 'month', Quarter: 'quarter', Year: 'year' };
 const ROLE: Record<string, AllowanceRole> = { Billing: 'billing', Pool: 'pool' };
@@ -23,68 +24,35 @@ const KIND: Record<string, FeatureBalance['kind']> = { Metered: 'metered', Credi
 
 // ------------------------------------------------------------------------------------- contract events -> command
 
-/** What a contract terms version grants, read field for field off contracts.events.v1 terms. */
-export function grantsFromContractTerms(
-  contractId: string,
-  version: number,
-  effectiveDate: string,
-  endDate: string,
-  terms: wire.ContractTerms,
-): ContractGrants {
-  const grants = {
-    contractId,
-    termsVersion: version,
-    effectiveDate,
-    endDate,
+/** What a contract version grants, field for field. */
+export function grantsOf(version: contract.ContractVersion): ContractGrants {
+  const terms = version.terms;
+  return {
+    contractId: version.contractId,
+    termsVersion: version.version,
+    effectiveDate: version.effectiveDate,
+    endDate: version.endDate,
     contractStartDate: terms.startDate,
-    billingAlignment: fromSymbol(ALIGNMENT, terms.billingAlignment),
-    metered: [] as ContractGrants['metered'][number][],
-    seats: [] as ContractGrants['seats'][number][],
-    flags: terms.featureFlags.map((flag) => ({ featureCode: flag.featureCode, enabled: flag.enabled })),
-    credits: terms.prepaidCredits.map((credit) => ({
-      creditId: credit.creditId, meterCode: credit.meterCode, units: credit.units, validFrom: credit.validFrom,
-      expiresOn: credit.expiresOn, priority: credit.priority, lowBalanceUnits: credit.lowBalanceUnits,
+    billingAlignment: terms.billingAlignment,
+    metered: contract.usageLinesOf(terms).map((usage) => ({
+      meterCode: usage.meterCode,
+      includedUnitsPerMonth: usage.includedUnitsPerMonth,
+      commitScope: usage.commit.scope,
+      trueUp: usage.commit.trueUp,
+      overageAllowed: usage.overagePolicy !== 'block',
+      thresholdPercents: usage.thresholdPercents,
     })),
+    seats: contract.seatLinesOf(terms).map((seats) => ({ featureCode: seats.productCode, seats: seats.seats })),
+    flags: terms.featureFlags.map((flag) => ({ featureCode: flag.featureCode, enabled: flag.enabled })),
+    credits: terms.prepaidCredits.map(({ pricePaid: _pricePaid, ...credit }) => credit),
   };
-  for (const line of terms.priceLines) {
-    if ('billing.contracts.ContractUsageLine' in line) {
-      const usage = line['billing.contracts.ContractUsageLine'];
-      grants.metered.push({
-        meterCode: usage.meterCode,
-        includedUnitsPerMonth: usage.includedUnitsPerMonth,
-        commitScope: fromSymbol(COMMIT, usage.commit.scope),
-        trueUp: usage.commit.trueUp,
-        overageAllowed: usage.overagePolicy !== 'Block',
-        thresholdPercents: usage.thresholdPercents,
-      });
-    } else if ('billing.contracts.ContractSeatLine' in line) {
-      const seats = line['billing.contracts.ContractSeatLine'];
-      grants.seats.push({ featureCode: seats.productCode, seats: seats.seats });
-    }
-  }
-  return grants;
 }
 
-/** `now` is the contract event's occurredAt. */
+/** A decoded contracts.events.v1 record (read by the contract-terms library) as entitlements' command, `now` its occurredAt. */
 export function commandFromContractEvent(record: wire.ContractEvent): ContractTermsReceived | ContractTerminationReceived {
-  const payload = record.payload;
-  const received = (value: wire.ContractCreated | wire.ContractAmended | wire.ContractRenewed): ContractTermsReceived => ({
-    type: 'ContractTermsReceived',
-    now: record.occurredAt,
-    customerId: record.customerId,
-    grants: grantsFromContractTerms(value.contractId, value.version, value.effectiveDate, value.endDate, value.terms),
-  });
-  if ('billing.contracts.ContractCreated' in payload) return received(payload['billing.contracts.ContractCreated']);
-  if ('billing.contracts.ContractAmended' in payload) return received(payload['billing.contracts.ContractAmended']);
-  if ('billing.contracts.ContractRenewed' in payload) return received(payload['billing.contracts.ContractRenewed']);
-  const terminated = payload['billing.contracts.ContractTerminated'];
-  return {
-    type: 'ContractTerminationReceived',
-    now: record.occurredAt,
-    customerId: record.customerId,
-    contractId: terminated.contractId,
-    effectiveDate: terminated.effectiveDate,
-  };
+  const change = contract.contractEventFromWire(record);
+  if (change.kind === 'termination') return contract.terminationReceived(change);
+  return { type: 'ContractTermsReceived', now: change.occurredAt, customerId: change.customerId, grants: grantsOf(change) };
 }
 
 // ------------------------------------------------------------------------------------- metering usage -> command

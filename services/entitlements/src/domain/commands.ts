@@ -1,5 +1,6 @@
 import { Big } from '@billing/money';
 import { ContractGrants } from './grants';
+import type { ContractTerminationReceived } from '@billing/contract-terms';
 
 /** From contracts.events.v1 (ContractCreated / ContractAmended / ContractRenewed): what a terms version grants. */
 export interface ContractTermsReceived {
@@ -9,15 +10,8 @@ export interface ContractTermsReceived {
   readonly grants: ContractGrants;
 }
 
-/** From contracts.events.v1 ContractTerminated. */
-export interface ContractTerminationReceived {
-  readonly type: 'ContractTerminationReceived';
-  readonly now: string;
-  readonly customerId: string;
-  readonly contractId: string;
-  /** first day without the contract */
-  readonly effectiveDate: string;
-}
+/** The contract ends early (ContractTerminated, the published language's command): its allowances close at `effectiveDate`. */
+export type { ContractTerminationReceived };
 
 /** From metering.usage.v1: accepted, deduplicated usage. */
 export interface UsageAccepted {

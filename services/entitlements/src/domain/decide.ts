@@ -19,7 +19,7 @@ import {
   creditsFeatureCode,
   poolFeatureCode,
 } from './grants';
-import { PeriodUnit, monthsIn, periodContaining } from './periods';
+import { AllowancePeriod, PeriodUnit, allowancePeriodOn } from './periods';
 import {
   Allowance,
   CONTRACTS_PER_CUSTOMER_MAX,
@@ -187,7 +187,8 @@ interface AllowanceSpec {
   readonly role: AllowanceRole;
   readonly periodUnit: PeriodUnit;
   readonly grants: ContractGrants;
-  readonly includedUnits: Big;
+  /** per billing period: a pool holds its periods' worth */
+  readonly includedUnitsPerPeriod: Big;
   readonly overageAllowed: boolean;
   readonly thresholdPercents: readonly number[];
 }
@@ -205,7 +206,7 @@ function allowanceSpecs(grants: ContractGrants, metered: MeteredGrant): Allowanc
     role,
     periodUnit,
     grants,
-    includedUnits: metered.includedUnitsPerMonth.times(monthsIn(periodUnit)),
+    includedUnitsPerPeriod: metered.includedUnitsPerMonth,
     overageAllowed,
     thresholdPercents,
   });
@@ -216,6 +217,14 @@ function allowanceSpecs(grants: ContractGrants, metered: MeteredGrant): Allowanc
     spec(metered.meterCode, 'billing', 'month', metered.overageAllowed),
     spec(poolFeatureCode(metered.meterCode, metered.commitScope), 'pool', poolUnit, true),
   ];
+}
+
+/** The period (month) or pool (quarter / year) of `spec` holding `date`, cut at the contract's end or termination. */
+function allowancePeriodOf(state: EntitlementsState, spec: AllowanceSpec, date: string): AllowancePeriod {
+  const grants = spec.grants;
+  const terminatedOn = state.contracts[grants.contractId]?.terminatedOn ?? null;
+  const contractEnd = terminatedOn !== null && terminatedOn < grants.endDate ? terminatedOn : grants.endDate;
+  return allowancePeriodOn(date, spec.periodUnit, grants.billingAlignment, grants.contractStartDate, contractEnd);
 }
 
 function sortedValues<T>(record: Readonly<Record<string, T>>): T[] {
@@ -241,7 +250,8 @@ function reconcile(out: Emitter, at: string, date: string = dateOf(at)): void {
   for (const featureCode of [...desired.keys()].sort()) {
     const spec = desired.get(featureCode)!;
     const existing = out.state.allowances[featureCode];
-    const period = periodContaining(date, spec.periodUnit, spec.grants.billingAlignment, spec.grants.contractStartDate);
+    const period = allowancePeriodOf(out.state, spec, date);
+    const includedUnits = spec.includedUnitsPerPeriod.times(period.periodsCount);
     if (existing === undefined || existing.status === 'closed') {
       if (existing === undefined && Object.keys(out.state.allowances).length >= FEATURES_PER_CUSTOMER_MAX) {
         throw reject('LIMIT_EXCEEDED', `more than ${FEATURES_PER_CUSTOMER_MAX} allowances`);
@@ -257,7 +267,7 @@ function reconcile(out: Emitter, at: string, date: string = dateOf(at)): void {
         anchorDate: spec.grants.contractStartDate,
         periodStart: period.start,
         periodEnd: period.end,
-        includedUnits: spec.includedUnits,
+        includedUnits,
         overageAllowed: spec.overageAllowed,
         thresholdPercents: spec.thresholdPercents,
         at,
@@ -273,7 +283,7 @@ function reconcile(out: Emitter, at: string, date: string = dateOf(at)): void {
         closedConsumedUnits: existing.consumedUnits,
         periodStart: period.start,
         periodEnd: period.end,
-        includedUnits: spec.includedUnits,
+        includedUnits,
         overageAllowed: spec.overageAllowed,
         thresholdPercents: spec.thresholdPercents,
         at,
@@ -551,6 +561,10 @@ function validateGrants(grants: ContractGrants): void {
   }
   if (grants.effectiveDate >= grants.endDate) {
     throw reject('START_AFTER_END', `terms effective ${grants.effectiveDate} end on ${grants.endDate}`, { contractId: grants.contractId });
+  }
+  // The pool calendar cuts pools at the contract's end: a contract must start before it ends.
+  if (grants.contractStartDate >= grants.endDate) {
+    throw reject('START_AFTER_END', `contract starting ${grants.contractStartDate} ends on ${grants.endDate}`, { contractId: grants.contractId });
   }
   if (!Number.isSafeInteger(grants.termsVersion) || grants.termsVersion < 1) {
     throw reject('MISSING_FIELD', `termsVersion ${grants.termsVersion} is not a positive integer`);

@@ -27,7 +27,7 @@ const opened = (overrides: Partial<AllowanceOpened> = {}): AllowanceOpened => ({
   contractId: ACME_CONTRACT_ID,
   role: 'billing',
   periodUnit: 'month',
-  alignment: 'calendar',
+  alignment: 'calendar_month',
   anchorDate: '2026-01-01',
   periodStart: '2026-01-01',
   periodEnd: '2026-02-01',

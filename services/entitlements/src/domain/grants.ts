@@ -1,11 +1,12 @@
+import type { CommitScope as ContractCommitScope, PrepaidCredit } from '@billing/contract-terms';
 import { Big } from '@billing/money';
 import { BillingAlignment } from './periods';
 
 /**
- * What a contract terms version grants, in entitlements' own words (mapped from contracts.events.v1 by the
- * adapter, field for field: which feature each grant becomes is decided here, in the domain).
+ * What a contract terms version grants (mapped by the adapter from the contract version @billing/contract-terms
+ * reads off contracts.events.v1, field for field: which feature each grant becomes is decided here, in the domain).
  */
-export type CommitScope = 'monthly' | 'pooled_quarterly' | 'pooled_annual';
+export type CommitScope = ContractCommitScope;
 
 export interface MeteredGrant {
   readonly meterCode: string;
@@ -28,16 +29,8 @@ export interface FlagGrant {
   readonly enabled: boolean;
 }
 
-export interface CreditGrantTerms {
-  readonly creditId: string;
-  readonly meterCode: string;
-  readonly units: Big;
-  readonly validFrom: string;
-  /** exclusive */
-  readonly expiresOn: string;
-  readonly priority: number;
-  readonly lowBalanceUnits: Big;
-}
+/** A contract's prepaid credit as granted: usable in [validFrom, expiresOn); what was paid for it is invoicing's. */
+export type CreditGrantTerms = Omit<PrepaidCredit, 'pricePaid'>;
 
 export interface ContractGrants {
   readonly contractId: string;
@@ -53,7 +46,7 @@ export interface ContractGrants {
   readonly credits: readonly CreditGrantTerms[];
 }
 
-export const DEFAULT_THRESHOLD_PERCENTS: readonly number[] = [50, 80, 100];
+export { DEFAULT_THRESHOLD_PERCENTS } from '@billing/contract-terms';
 
 /** Feature codes: the meter's own allowance, its pool (true-up contracts), its prepaid credits. */
 export function poolFeatureCode(meterCode: string, scope: Exclude<CommitScope, 'monthly'>): string {

@@ -1,29 +1,35 @@
-import { addMonths } from '@billing/calendar';
+import { billingPeriodOf, dateOf, poolOf } from '@billing/calendar';
+import type { BillingAlignment as ContractBillingAlignment } from '@billing/contract-terms';
 
 export type PeriodUnit = 'month' | 'quarter' | 'year';
-export type BillingAlignment = 'calendar' | 'anniversary';
+/** The contract terms' vocabulary: calendar_month | contract_anniversary. */
+export type BillingAlignment = ContractBillingAlignment;
 
-export interface Period {
+export interface AllowancePeriod {
   readonly start: string;
   /** exclusive */
   readonly end: string;
-}
-
-export function monthsIn(unit: PeriodUnit): number {
-  return unit === 'month' ? 1 : unit === 'quarter' ? 3 : 12;
+  /** Billing periods of the contract it spans: the allowance is this many months' included units. */
+  readonly periodsCount: number;
 }
 
 /**
- * The allowance period holding `date`. calendar: months start on the 1st, quarters in Jan/Apr/Jul/Oct, years on
- * Jan 1. anniversary: periods counted from the contract start (`anchorDate`), always from the anchor so a start on
- * the 31st stays on month ends.
+ * The allowance period holding `date`, by the one period and pool calendar (@billing/calendar): a month is the
+ * contract's billing period; a quarter or year is its pool, which follows the billing alignment (calendar quarters /
+ * years, partial at the contract's start and end, for calendar_month; 3 / 12 periods from the start for
+ * contract_anniversary), so rating trues up over the very periods entitlements pools.
  */
-export function periodContaining(date: string, unit: PeriodUnit, alignment: BillingAlignment, anchorDate: string): Period {
-  const months = monthsIn(unit);
-  const anchor = alignment === 'calendar' ? '2000-01-01' : anchorDate;
-  const monthIndex = (text: string) => Number(text.slice(0, 4)) * 12 + Number(text.slice(5, 7)) - 1;
-  let elapsedMonths = monthIndex(date) - monthIndex(anchor);
-  if (addMonths(anchor, elapsedMonths) > date) elapsedMonths -= 1;
-  const index = Math.floor(elapsedMonths / months);
-  return { start: addMonths(anchor, index * months), end: addMonths(anchor, (index + 1) * months) };
+export function allowancePeriodOn(
+  date: string,
+  unit: PeriodUnit,
+  alignment: BillingAlignment,
+  contractStart: string,
+  contractEnd: string,
+): AllowancePeriod {
+  if (unit === 'month') {
+    const period = billingPeriodOf(Date.parse(`${date}T00:00:00Z`), alignment, contractStart);
+    return { start: dateOf(period.periodStart), end: dateOf(period.periodEnd), periodsCount: 1 };
+  }
+  const pool = poolOf(date, alignment, contractStart, contractEnd, unit === 'quarter' ? 3 : 12);
+  return { start: pool.startDate, end: pool.endDate, periodsCount: pool.periods.length };
 }

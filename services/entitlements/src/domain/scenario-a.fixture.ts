@@ -12,7 +12,7 @@ export const acmeGrants: ContractGrants = {
   effectiveDate: '2026-01-01',
   endDate: '2027-01-01',
   contractStartDate: '2026-01-01',
-  billingAlignment: 'calendar',
+  billingAlignment: 'calendar_month',
   metered: [
     {
       meterCode: 'tokens',

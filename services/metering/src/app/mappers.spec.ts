@@ -132,7 +132,7 @@ describe('metering mappers', () => {
         events.push(event);
       }
     }
-    expect(terminated).toEqual({ type: 'ContractTerminationReceived', now: '2026-01-01T00:00:00.000Z', customerId: CUSTOMER, contractId: 'ctr-acme', effectiveDate: '2026-06-01T00:00:00.000Z' });
+    expect(terminated).toEqual({ type: 'ContractTerminationReceived', now: '2026-01-01T00:00:00.000Z', customerId: CUSTOMER, contractId: 'ctr-acme', effectiveDate: '2026-06-01' });
     expect(events.map((event) => event.type)).toEqual(['ContractTermsNoted', 'UsageAccepted', 'PeriodClosed', 'LateUsageAccepted', 'ContractEndNoted']);
     for (const event of events) {
       const { eventType, occurredAt, payload } = meteringEventToWire(event);

@@ -5,19 +5,12 @@
  * - MeteringEvent (domain) <-> metering.usage.v1 payload
  */
 import { fromSymbol, toSymbol, dayStart } from '@billing/avro';
+import * as contract from '@billing/contract-terms';
 import type * as wire from '@billing/schemas';
 import type { Aggregation, ContractTerminationReceived, ContractTermsReceived, MeterDefinition, UsageReceived } from '../domain/commands';
 import type { AcceptedUsageFields, MeteringEvent } from '../domain/events';
 import type { BillingPeriodAlignment } from '@billing/calendar';
 
-/**
- * contracts.events.v1 usage lines carry no property for unique_count meters; until they do, metering counts distinct
- * values of this usage property.
- */
-export const UNIQUE_COUNT_PROPERTY_DEFAULT = 'uniqueKey';
-
-const CONTRACT_AGGREGATION: Record<string, Aggregation> = { Sum: 'sum', Count: 'count', Max: 'max', UniqueCount: 'unique_count', Last: 'latest' };
-const CONTRACT_ALIGNMENT: Record<string, BillingPeriodAlignment> = { Calendar: 'calendar_month', Anniversary: 'contract_anniversary' };
 const AGGREGATION: Record<string, Aggregation> = { Sum: 'sum', Count: 'count', Max: 'max', UniqueCount: 'unique_count', Latest: 'latest' };
 const ALIGNMENT: Record<string, BillingPeriodAlignment> = { CalendarMonth: 'calendar_month', ContractAnniversary: 'contract_anniversary' };
 
@@ -41,53 +34,34 @@ export function commandFromUsageEvent(record: wire.UsageEvent, now: string): Usa
   };
 }
 
-/** The meters of a contract version's usage lines (one per meter code). */
-export function metersFromContractTerms(terms: wire.ContractTerms): MeterDefinition[] {
+/** The meters of a contract version's usage lines (one per meter code, the first line's aggregation). */
+export function metersOf(terms: contract.ContractTerms): MeterDefinition[] {
   const meters = new Map<string, MeterDefinition>();
-  for (const line of terms.priceLines) {
-    if (!('billing.contracts.ContractUsageLine' in line)) continue;
-    const usage = line['billing.contracts.ContractUsageLine'];
-    const aggregation = fromSymbol(CONTRACT_AGGREGATION, usage.aggregation, 'aggregation');
-    if (!meters.has(usage.meterCode)) {
-      meters.set(usage.meterCode, {
-        meterCode: usage.meterCode,
-        aggregation,
-        aggregationProperty: aggregation === 'unique_count' ? UNIQUE_COUNT_PROPERTY_DEFAULT : null,
-      });
-    }
+  for (const usage of contract.usageLinesOf(terms)) {
+    if (meters.has(usage.meterCode)) continue;
+    meters.set(usage.meterCode, {
+      meterCode: usage.meterCode,
+      aggregation: usage.aggregation,
+      aggregationProperty: contract.aggregationPropertyOf(usage),
+    });
   }
   return [...meters.values()];
 }
 
-/** A decoded contracts.events.v1 record as metering's command, `now` its occurredAt. */
+/** A decoded contracts.events.v1 record (read by the contract-terms library) as metering's command, `now` its occurredAt. */
 export function commandFromContractEvent(record: wire.ContractEvent): ContractTermsReceived | ContractTerminationReceived {
-  const payload = record.payload;
-  if ('billing.contracts.ContractTerminated' in payload) {
-    const terminated = payload['billing.contracts.ContractTerminated'];
-    return {
-      type: 'ContractTerminationReceived',
-      now: record.occurredAt,
-      customerId: record.customerId,
-      contractId: terminated.contractId,
-      effectiveDate: dayStart(terminated.effectiveDate),
-    };
-  }
-  const version =
-    'billing.contracts.ContractCreated' in payload
-      ? payload['billing.contracts.ContractCreated']
-      : 'billing.contracts.ContractAmended' in payload
-        ? payload['billing.contracts.ContractAmended']
-        : payload['billing.contracts.ContractRenewed'];
+  const change = contract.contractEventFromWire(record);
+  if (change.kind === 'termination') return contract.terminationReceived(change);
   return {
     type: 'ContractTermsReceived',
-    now: record.occurredAt,
-    customerId: record.customerId,
-    contractId: version.contractId,
-    termsVersion: version.version,
-    startDate: dayStart(version.terms.startDate),
-    endDate: dayStart(version.endDate),
-    billingPeriodAlignment: fromSymbol(CONTRACT_ALIGNMENT, version.terms.billingAlignment, 'billingAlignment'),
-    meters: metersFromContractTerms(version.terms),
+    now: change.occurredAt,
+    customerId: change.customerId,
+    contractId: change.contractId,
+    termsVersion: change.version,
+    startDate: dayStart(change.terms.startDate),
+    endDate: dayStart(change.endDate),
+    billingPeriodAlignment: change.terms.billingAlignment,
+    meters: metersOf(change.terms),
   };
 }
 

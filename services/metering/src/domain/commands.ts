@@ -1,8 +1,9 @@
 import type { Big } from '@billing/money';
 import type { BillingPeriodAlignment } from '@billing/calendar';
+import type { ContractTerminationReceived, UsageAggregation } from '@billing/contract-terms';
 
-/** How a meter turns a period's usage into one quantity. */
-export type Aggregation = 'sum' | 'count' | 'max' | 'unique_count' | 'latest';
+/** How a meter turns a period's usage into one quantity: the contract terms' vocabulary (@billing/contract-terms). */
+export type Aggregation = UsageAggregation;
 
 export interface MeterDefinition {
   readonly meterCode: string;
@@ -45,15 +46,8 @@ export interface ContractTermsReceived {
   readonly meters: readonly MeterDefinition[];
 }
 
-/** The contract ends early (terminated): usage from `effectiveDate` on is no longer attributed to it. */
-export interface ContractTerminationReceived {
-  readonly type: 'ContractTerminationReceived';
-  readonly now: string;
-  readonly customerId: string;
-  readonly contractId: string;
-  /** The first instant without the contract. */
-  readonly effectiveDate: string;
-}
+/** The contract ends early (ContractTerminated, the published language's command): usage from `effectiveDate` on is no longer attributed to it. */
+export type { ContractTerminationReceived };
 
 /** A platform clock tick: closes the periods whose grace has passed. */
 export interface ClockTicked {

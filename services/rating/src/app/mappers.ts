@@ -5,6 +5,7 @@
  * - RatingEvent (domain) <-> rating.events.v1 payload; amounts travel as billing.platform.Money in the event's currency
  */
 import { fromSymbol, toSymbol, dayStart } from '@billing/avro';
+import * as contract from '@billing/contract-terms';
 import { Big } from '@billing/money';
 import type * as wire from '@billing/schemas';
 import type {
@@ -22,16 +23,10 @@ import type { PriceLineRating, PriceLineTrueUp, RatedUsageFields, RatingEvent } 
 import type { BillingPeriodAlignment } from '@billing/calendar';
 import type { PriceTier, PricingModel } from '../domain/pricing';
 
-/** See metering's mapper: contract usage lines carry no unique_count property yet. */
-export const UNIQUE_COUNT_PROPERTY_DEFAULT = 'uniqueKey';
-
 const ZERO = new Big('0');
 const ONE = new Big('1');
 const HUNDRED = new Big('100');
 
-const CONTRACT_AGGREGATION: Record<string, Aggregation> = { Sum: 'sum', Count: 'count', Max: 'max', UniqueCount: 'unique_count', Last: 'latest' };
-const CONTRACT_ALIGNMENT: Record<string, BillingPeriodAlignment> = { Calendar: 'calendar_month', Anniversary: 'contract_anniversary' };
-const CONTRACT_COMMIT: Record<string, CommitScope> = { Monthly: 'monthly', PooledQuarterly: 'pooled_quarterly', PooledAnnual: 'pooled_annual' };
 const AGGREGATION: Record<string, Aggregation> = { Sum: 'sum', Count: 'count', Max: 'max', UniqueCount: 'unique_count', Latest: 'latest' };
 const ALIGNMENT: Record<string, BillingPeriodAlignment> = { CalendarMonth: 'calendar_month', ContractAnniversary: 'contract_anniversary' };
 const COMMIT: Record<string, CommitScope> = { Monthly: 'monthly', PooledQuarterly: 'pooled_quarterly', PooledAnnual: 'pooled_annual' };
@@ -44,105 +39,75 @@ function rateOfPercent(percent: Big): Big {
 
 // ------------------------------------------------------------------------------------- contract terms -> command
 
-function tierFromContract(tier: wire.ContractPriceTier): PriceTier {
-  return { upToUnits: tier.upToUnits, unitPrice: tier.unitPrice.amount, unitsPerPrice: tier.unitQuantity, flatAmount: tier.flatFee.amount };
+function tierOf(tier: contract.PriceTier): PriceTier {
+  return { upToUnits: tier.upToUnits, unitPrice: tier.unitPrice, unitsPerPrice: tier.unitQuantity, flatAmount: tier.flatFee };
 }
 
-export function pricingFromContract(pricing: wire.ContractUsageLine['pricing']): PricingModel {
-  if ('billing.contracts.ContractFlatPricing' in pricing) return { model: 'flat', amount: pricing['billing.contracts.ContractFlatPricing'].amount.amount };
-  if ('billing.contracts.ContractPerUnitPricing' in pricing) {
-    const perUnit = pricing['billing.contracts.ContractPerUnitPricing'];
-    return { model: 'per_unit', unitPrice: perUnit.unitPrice.amount, unitsPerPrice: perUnit.unitQuantity };
+/** A contract pricing model in rating's terms: a percent becomes a rate, a package is charged per started package. */
+export function pricingOf(model: contract.PricingModel): PricingModel {
+  switch (model.model) {
+    case 'flat':
+      return { model: 'flat', amount: model.amount };
+    case 'per_unit':
+      return { model: 'per_unit', unitPrice: model.unitPrice, unitsPerPrice: model.unitQuantity };
+    case 'graduated':
+      return { model: 'graduated', tiers: model.tiers.map(tierOf) };
+    case 'volume':
+      return { model: 'volume', tiers: model.tiers.map(tierOf) };
+    case 'package':
+      return { model: 'package', packageSize: model.packageSize, packagePrice: model.packagePrice, rounding: 'up' };
+    case 'percentage':
+      return { model: 'percentage', rate: rateOfPercent(model.percent), fixedAmountPerEvent: model.fixedFeePerUnit };
   }
-  if ('billing.contracts.ContractGraduatedPricing' in pricing) {
-    return { model: 'graduated', tiers: pricing['billing.contracts.ContractGraduatedPricing'].tiers.map(tierFromContract) };
-  }
-  if ('billing.contracts.ContractVolumePricing' in pricing) {
-    return { model: 'volume', tiers: pricing['billing.contracts.ContractVolumePricing'].tiers.map(tierFromContract) };
-  }
-  if ('billing.contracts.ContractPackagePricing' in pricing) {
-    const packaged = pricing['billing.contracts.ContractPackagePricing'];
-    return { model: 'package', packageSize: packaged.packageSize, packagePrice: packaged.packagePrice.amount, rounding: 'up' };
-  }
-  const percentage = pricing['billing.contracts.ContractPercentagePricing'];
-  return { model: 'percentage', rate: rateOfPercent(percentage.percent), fixedAmountPerEvent: percentage.fixedFeePerUnit.amount };
 }
 
 /**
  * A contract usage line as rating's price line. Percentage discounts compound (1 - (1-a)(1-b)); fixed discounts
  * add up; a pooled commit without true-up rates month by month only.
  */
-export function usagePriceLineFromContract(line: wire.ContractUsageLine): UsagePriceLine {
+export function usagePriceLineOf(line: contract.UsageLine): UsagePriceLine {
   let keptShare = ONE;
   let overageKeptShare = ONE;
   let fixedDiscountAmount = ZERO;
   for (const discount of line.discounts) {
-    if ('billing.contracts.ContractPercentageDiscount' in discount) {
-      keptShare = keptShare.times(ONE.minus(rateOfPercent(discount['billing.contracts.ContractPercentageDiscount'].percent)));
-    } else if ('billing.contracts.ContractOverageDiscount' in discount) {
-      overageKeptShare = overageKeptShare.times(ONE.minus(rateOfPercent(discount['billing.contracts.ContractOverageDiscount'].percent)));
-    } else {
-      fixedDiscountAmount = fixedDiscountAmount.plus(discount['billing.contracts.ContractFixedDiscount'].amountPerPeriod.amount);
-    }
+    if (discount.kind === 'percentage') keptShare = keptShare.times(ONE.minus(rateOfPercent(discount.percent)));
+    else if (discount.kind === 'overage_after_commit') overageKeptShare = overageKeptShare.times(ONE.minus(rateOfPercent(discount.percent)));
+    else fixedDiscountAmount = fixedDiscountAmount.plus(discount.amountPerPeriod);
   }
-  const scope = fromSymbol(CONTRACT_COMMIT, line.commit.scope, 'commit.scope');
-  const aggregation = fromSymbol(CONTRACT_AGGREGATION, line.aggregation, 'aggregation');
   const ramps: PriceRamp[] = [...line.ramps]
     .sort((a, b) => (a.startDate < b.startDate ? -1 : a.startDate > b.startDate ? 1 : 0))
-    .map((ramp) => ({ effectiveFrom: dayStart(ramp.startDate), effectiveUntil: dayStart(ramp.endDate), pricing: pricingFromContract(ramp.pricing) }));
+    .map((ramp) => ({ effectiveFrom: dayStart(ramp.startDate), effectiveUntil: dayStart(ramp.endDate), pricing: pricingOf(ramp.pricingModel) }));
   return {
     priceLineId: line.lineId,
     meterCode: line.meterCode,
-    aggregation,
-    aggregationProperty: aggregation === 'unique_count' ? UNIQUE_COUNT_PROPERTY_DEFAULT : null,
-    pricing: pricingFromContract(line.pricing),
+    aggregation: line.aggregation,
+    aggregationProperty: contract.aggregationPropertyOf(line),
+    pricing: pricingOf(line.pricingModel),
     ramps,
     includedUnits: line.includedUnitsPerMonth,
-    commitScope: scope !== 'monthly' && !line.commit.trueUp ? 'monthly' : scope,
+    commitScope: line.commit.scope !== 'monthly' && !line.commit.trueUp ? 'monthly' : line.commit.scope,
     overageDiscountRate: ONE.minus(overageKeptShare),
     discountRate: ONE.minus(keptShare),
     fixedDiscountAmount,
-    minimumAmount: line.commit.minimumSpendPerPeriod?.amount ?? null,
+    minimumAmount: line.commit.minimumSpendPerPeriod,
     maximumAmount: null,
   };
 }
 
-/** A decoded contracts.events.v1 record as rating's command (`now` its occurredAt). */
-export function commandFromContractEvent(record: wire.ContractEvent): ContractTermsReceived | ContractTerminationReceived {
-  const payload = record.payload;
-  if ('billing.contracts.ContractTerminated' in payload) {
-    const terminated = payload['billing.contracts.ContractTerminated'];
-    return {
-      type: 'ContractTerminationReceived',
-      now: record.occurredAt,
-      customerId: record.customerId,
-      contractId: terminated.contractId,
-      effectiveDate: dayStart(terminated.effectiveDate),
-    };
-  }
-  const version =
-    'billing.contracts.ContractCreated' in payload
-      ? payload['billing.contracts.ContractCreated']
-      : 'billing.contracts.ContractAmended' in payload
-        ? payload['billing.contracts.ContractAmended']
-        : payload['billing.contracts.ContractRenewed'];
+function termsReceivedOf(version: contract.ContractVersion): ContractTermsReceived {
   const terms = version.terms;
-  const usagePriceLines: UsagePriceLine[] = [];
-  for (const line of terms.priceLines) {
-    if ('billing.contracts.ContractUsageLine' in line) usagePriceLines.push(usagePriceLineFromContract(line['billing.contracts.ContractUsageLine']));
-  }
   return {
     type: 'ContractTermsReceived',
-    now: record.occurredAt,
-    customerId: record.customerId,
+    now: version.occurredAt,
+    customerId: version.customerId,
     contractId: version.contractId,
     termsVersion: version.version,
     effectiveFrom: dayStart(version.effectiveDate),
     startDate: dayStart(terms.startDate),
     endDate: dayStart(version.endDate),
     currency: terms.currency,
-    billingPeriodAlignment: fromSymbol(CONTRACT_ALIGNMENT, terms.billingAlignment, 'billingAlignment'),
-    usagePriceLines,
+    billingPeriodAlignment: terms.billingAlignment,
+    usagePriceLines: contract.usageLinesOf(terms).map(usagePriceLineOf),
     prepaidCredits: terms.prepaidCredits.map(
       (credit): PrepaidCredit => ({
         creditId: credit.creditId,
@@ -154,6 +119,12 @@ export function commandFromContractEvent(record: wire.ContractEvent): ContractTe
       }),
     ),
   };
+}
+
+/** A decoded contracts.events.v1 record (read by the contract-terms library) as rating's command, `now` its occurredAt. */
+export function commandFromContractEvent(record: wire.ContractEvent): ContractTermsReceived | ContractTerminationReceived {
+  const change = contract.contractEventFromWire(record);
+  return change.kind === 'version' ? termsReceivedOf(change) : contract.terminationReceived(change);
 }
 
 // ------------------------------------------------------------------------------------ metering usage -> command

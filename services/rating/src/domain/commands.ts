@@ -1,15 +1,18 @@
 import type { Big } from '@billing/money';
 import type { BillingPeriodAlignment } from '@billing/calendar';
+import type { ContractTerminationReceived, CommitScope as ContractCommitScope, UsageAggregation } from '@billing/contract-terms';
 import type { PricingModel } from './pricing';
 
-export type Aggregation = 'sum' | 'count' | 'max' | 'unique_count' | 'latest';
+/** The contract terms' vocabulary (contracts.events.v1, read through @billing/contract-terms). */
+export type Aggregation = UsageAggregation;
 
 /**
- * How the included units of a price line are counted: per billing period ('monthly', also right for
- * anniversary months), or pooled over consecutive groups of 3 / 12 billing periods counted from the contract's first
- * period (a contract starting on January 1 pools calendar quarters / years), trued up at the pool's end.
+ * How the included units of a price line are counted: per billing period ('monthly', also right for anniversary
+ * months), or pooled over a quarter / year and trued up at the pool's end. A pool follows the contract's billing
+ * alignment (the calendar's poolOf): calendar quarters / years, partial at the contract's start and end, for
+ * calendar-aligned contracts; 3 / 12 periods from the start for anniversary-aligned ones.
  */
-export type CommitScope = 'monthly' | 'pooled_quarterly' | 'pooled_annual';
+export type CommitScope = ContractCommitScope;
 
 /** Usage whose event time is in [effectiveFrom, effectiveUntil) is priced by `pricing` (null: no end). */
 export interface PriceRamp {
@@ -95,15 +98,8 @@ export interface LateUsageAccepted extends AcceptedUsageFields {
   readonly type: 'LateUsageAccepted';
 }
 
-/** The contract ends early (terminated): its last period closes at `effectiveDate`, and its pools are trued up then. */
-export interface ContractTerminationReceived {
-  readonly type: 'ContractTerminationReceived';
-  readonly now: string;
-  readonly customerId: string;
-  readonly contractId: string;
-  /** The first instant without the contract. */
-  readonly effectiveDate: string;
-}
+/** The contract ends early (ContractTerminated, the published language's command): its last period closes at `effectiveDate`, and its pools are trued up then. */
+export type { ContractTerminationReceived };
 
 /** A platform clock tick: closes periods (PeriodRated) and pooled quarters / years (TrueUpCalculated). */
 export interface ClockTicked {

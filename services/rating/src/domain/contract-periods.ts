@@ -1,9 +1,7 @@
 import { invariant } from '@billing/eventsourcing';
 import type { CommitScope } from './commands';
-import { billingPeriodOf, nextBillingPeriod, type BillingPeriod } from '@billing/calendar';
+import { billingPeriodOf, dateOf, nextBillingPeriod, poolOf as poolOfDate, type BillingPeriod, type PoolMonths } from '@billing/calendar';
 import type { RatedContract, TermsVersion } from './state';
-
-const CONTRACT_PERIODS_MAX = 1_200;
 
 export function firstPeriod(contract: RatedContract): BillingPeriod {
   return billingPeriodOf(contract.startMs, contract.billingPeriodAlignment, contract.startDate);
@@ -47,28 +45,13 @@ export interface Pool {
   readonly periods: readonly BillingPeriod[];
 }
 
-const POOL_SIZE: Record<Exclude<CommitScope, 'monthly'>, number> = { pooled_quarterly: 3, pooled_annual: 12 };
+const POOL_MONTHS: Record<Exclude<CommitScope, 'monthly'>, PoolMonths> = { pooled_quarterly: 3, pooled_annual: 12 };
 
-/** The pool (3 or 12 consecutive periods from the contract's first, cut at the contract's end) holding `period`. */
+/** The pool holding `period`, by the one pool calendar (a pool follows the contract's billing alignment). */
 export function poolOf(contract: RatedContract, period: BillingPeriod, scope: Exclude<CommitScope, 'monthly'>): Pool {
-  const size = POOL_SIZE[scope];
-  let cursor = firstPeriod(contract);
-  let index = 0;
-  while (cursor.periodId !== period.periodId) {
-    invariant(index < CONTRACT_PERIODS_MAX && Date.parse(cursor.periodStart) <= Date.parse(period.periodStart), `period ${period.periodId} is not a period of contract ${contract.contractId}`);
-    cursor = periodAfter(contract, cursor);
-    index += 1;
-  }
-  const firstIndex = index - (index % size);
-  let member = firstPeriod(contract);
-  for (let step = 0; step < firstIndex; step += 1) member = periodAfter(contract, member);
-  const periods: BillingPeriod[] = [];
-  for (let step = 0; step < size; step += 1) {
-    periods.push(member);
-    if (isLastPeriod(contract, member)) break;
-    member = periodAfter(contract, member);
-  }
-  const first = periods[0];
-  const last = periods[periods.length - 1];
-  return { poolId: `${first.periodId}..${last.periodId}`, poolStart: first.periodStart, poolEnd: last.periodEnd, periods };
+  const contractEnd = Number.isFinite(contract.endMs) ? dateOf(new Date(contract.endMs).toISOString()) : null;
+  const pool = poolOfDate(dateOf(period.periodStart), contract.billingPeriodAlignment, dateOf(contract.startDate), contractEnd, POOL_MONTHS[scope]);
+  invariant(pool.periods.some((member) => member.periodId === period.periodId), `period ${period.periodId} is not a period of contract ${contract.contractId}`);
+  const last = pool.periods[pool.periods.length - 1];
+  return { poolId: pool.poolId, poolStart: pool.periods[0].periodStart, poolEnd: last.periodEnd, periods: pool.periods };
 }
