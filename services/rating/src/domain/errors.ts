@@ -63,6 +63,7 @@ export class AmountOutOfRange extends RatingRejection {
       customerId,
       eventType,
       field,
+      value: value.slice(0, 60),
     });
   }
 }
