@@ -75,6 +75,19 @@ function fitsWire(value: Big): boolean {
   }
 }
 
+/**
+ * How far an event time may be ahead of the platform time it is stamped with: `now` is the last clock tick, up to one
+ * tick interval behind the producer's clock when the usage was sent, plus the producers' clock drift.
+ */
+export function futureAllowanceMs(config: MeteringConfig): number {
+  return config.clockTickIntervalMs + config.futureSkewMs;
+}
+
+/** The future-timestamp rule: eventTime > now + clockTickIntervalMs + futureSkewMs. */
+export function isAheadOfPlatformTime(eventTimeMs: number, nowMs: number, config: MeteringConfig): boolean {
+  return eventTimeMs > nowMs + futureAllowanceMs(config);
+}
+
 /** A producer's quantity: a Big, or its decimal text. Rejections name why it is not a usable quantity. */
 export function parseQuantity(raw: Big | string): Big {
   let quantity: Big;
@@ -129,9 +142,7 @@ function decideUsage(command: UsageReceived, state: MeteringState, config: Meter
   if (!Number.isFinite(eventTimeMs)) throw new InvalidEventTime(command.eventTime);
   const nowMs = platformNowMs(command.now);
   const eventTime = new Date(eventTimeMs).toISOString();
-  // `now` is the last clock tick, up to a tick interval behind the producer's clock when the usage was sent.
-  const aheadMaxMs = config.clockTickIntervalMs + config.futureSkewMs;
-  if (eventTimeMs > nowMs + aheadMaxMs) throw new FutureTimestamp(eventTime, command.now, aheadMaxMs);
+  if (isAheadOfPlatformTime(eventTimeMs, nowMs, config)) throw new FutureTimestamp(eventTime, command.now, futureAllowanceMs(config));
   const windowMs = config.dedupWindowDays * DAY_MS;
   const horizonMs = Math.max(nowMs, state.status === 'known' ? state.dedup.watermarkMs : nowMs);
   if (eventTimeMs < horizonMs - windowMs) throw new TooOld(eventTime, config.dedupWindowDays);
