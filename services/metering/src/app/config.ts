@@ -5,7 +5,7 @@ import type { MeteringServiceOptions } from './definition';
  * Metering's limits and clock cadence from the environment (defaults: defaultMeteringConfig).
  *
  * - METERING_DEDUP_IDS_PER_PARTITION_MAX: the event ids one partition's dedup windows may hold, the memory budget of
- *   a partition (DEDUP_ID_BYTES each: 10,000,000 ids is ~0.9 GB of heap). A decider sees one customer, never the
+ *   a partition (DEDUP_ID_BYTES, 100 B each: 10,000,000 ids is ~1 GB of heap). A decider sees one customer, never the
  *   partition, so the budget is enforced per customer: METERING_DEDUP_IDS_PER_CUSTOMER_MAX (default: the partition's
  *   budget, at most it) is what one customer may hold before its usage is rejected as LIMIT_EXCEEDED. Size the
  *   partition budget for the customers sharing a partition; one customer can never take more than all of it.
