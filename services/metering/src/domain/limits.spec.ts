@@ -55,3 +55,19 @@ describe('metering limits', () => {
       .thenRejects('QUANTITY_OUT_OF_RANGE');
   });
 });
+
+describe('metering and a clock jumping far ahead', () => {
+  it('closes at most periodsClosedPerTickMax periods per tick, in order, and the rest on the next ticks', () => {
+    const capped = createMeteringDecider({ ...defaultMeteringConfig, periodsClosedPerTickMax: 2 });
+    const jump = { type: 'ClockTicked' as const, now: '2026-06-01T01:00:00.000Z' };
+    let state = specFor(capped)([noted('acme')]).state();
+    const closed: string[] = [];
+    for (let tick = 0; tick < 3; tick += 1) {
+      for (const event of capped.decide(jump, state)) {
+        if (event.type === 'PeriodClosed') closed.push(event.periodId);
+        state = capped.evolve(state, event);
+      }
+    }
+    expect(closed).toEqual(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05']);
+  });
+});

@@ -314,7 +314,10 @@ function decideTick(command: ClockTicked, state: RatingState, config: RatingConf
   for (const contract of state.contracts.values()) {
     const closedNow = new Map<string, ClosedLine>();
     const creditsLeft = new Map<string, Big>();
-    for (const period of periodsDue(contract, nowMs, config.graceMs, config.periodsClosedPerTickMax)) {
+    // A clock jumping years ahead is input, not a broken invariant: a tick rates at most periodsClosedPerTickMax
+    // periods of a contract, in order, and the next ticks rate the rest (as metering closes them).
+    const due = periodsDue(contract, nowMs, config.graceMs, Number.POSITIVE_INFINITY).slice(0, config.periodsClosedPerTickMax);
+    for (const period of due) {
       const periodStartMs = Date.parse(period.periodStart);
       const version = versionFor(contract, periodStartMs);
       const ratedPeriod = contract.periods.get(period.periodId);

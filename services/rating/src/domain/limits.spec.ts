@@ -29,3 +29,13 @@ describe('rating limits', () => {
     expect(() => createRatingDecider({ ...defaultRatingConfig, heldUsageMax: 2 }).decide(seat('dan'), held)).toThrow(expect.objectContaining({ reasonCode: 'HELD_USAGE_LIMIT' }));
   });
 });
+
+describe('rating and a clock jumping far ahead', () => {
+  it('rates at most periodsClosedPerTickMax periods per tick, in order, and the rest on the next ticks', () => {
+    const decider = createRatingDecider({ ...defaultRatingConfig, periodsClosedPerTickMax: 2 });
+    const jump = { type: 'ClockTicked' as const, now: '2026-06-01T01:00:00.000Z' };
+    const run = play([termsReceived([seats]), jump, jump, jump], decider);
+    expect(run.rejections).toEqual([]);
+    expect(run.events.flatMap((event) => (event.type === 'PeriodRated' ? [event.periodId] : []))).toEqual(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05']);
+  });
+});
