@@ -1,5 +1,5 @@
 import { invariant, listItems } from '@billing/eventsourcing';
-import { Big, assertCurrency, fitsWire, toWireScale } from '@billing/money';
+import { Big, assertCurrency, fitsWire } from '@billing/money';
 import type { ClockTicked, ContractTerminationReceived, ContractTermsReceived, LateUsageAccepted, RatingCommand, UsageAccepted, UsagePriceLine } from './commands';
 import { isLastPeriod, periodsDue, poolOf, versionFor, type Pool } from './contract-periods';
 import { AmountOutOfRange, HeldUsageLimit, InvalidTerms, LimitExceeded, PeriodNoLongerRatable } from './errors';
