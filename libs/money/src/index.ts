@@ -5,3 +5,4 @@ export { ALLOCATION_PARTS_MAX, InvalidAllocation, allocate, allocateWithRemainde
 export { DAYS_IN_PERIOD_MAX, InvalidProration, prorateByDays } from './proration';
 export { DECIMAL_TEXT_LENGTH_MAX, DecimalOverflow, InvalidDecimal, assertDecimalFits, parseDecimal, sum } from './decimal';
 export { CurrencyMismatch, Money, add, equals, isZero, money, negate, subtract } from './money';
+export { WIRE_PRECISION, WIRE_SCALE, fitsWire, toWireScale } from './wire';

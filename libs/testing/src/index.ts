@@ -1,3 +1,4 @@
 export * from './given-when-then';
 export * from './crm-deals';
 export * from './usage-spread';
+export * from './purity';

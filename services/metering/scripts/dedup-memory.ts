@@ -1,8 +1,9 @@
-export {};
+import { appendOnlySet, setWith, type AppendOnlySet } from '@billing/eventsourcing';
 /**
- * Measures the heap bytes one remembered usage event id costs in metering's dedup window (one Set per UTC day).
- * Run: node --expose-gc -r ts-node/register services/metering/scripts/dedup-memory.ts [ids]
- * The figure backs the `dedupIdsMax` comment in src/domain/state.ts.
+ * Measures the heap bytes one remembered usage event id costs in metering's dedup window: one append-only set per
+ * UTC day (@billing/eventsourcing), grown exactly as evolve grows it (setWith on the newest version).
+ * Run: node --expose-gc -r ts-node/register -r tsconfig-paths/register services/metering/scripts/dedup-memory.ts [ids]
+ * The figure backs DEDUP_ID_BYTES in src/domain/state.ts.
  */
 const idsToRemember = Number(process.argv[2] ?? 1_000_000);
 const daysInWindow = 35;
@@ -19,12 +20,10 @@ function uuidLike(index: number): string {
 
 collectGarbage();
 const before = process.memoryUsage().heapUsed;
-const buckets = new Map<number, Set<string>>();
+const buckets = new Map<number, AppendOnlySet<string>>();
 for (let index = 0; index < idsToRemember; index += 1) {
   const day = index % daysInWindow;
-  let ids = buckets.get(day);
-  if (ids === undefined) buckets.set(day, (ids = new Set()));
-  ids.add(uuidLike(index));
+  buckets.set(day, setWith(buckets.get(day) ?? appendOnlySet<string>(), uuidLike(index)));
 }
 collectGarbage();
 const after = process.memoryUsage().heapUsed;

@@ -6,6 +6,7 @@ import { kafkaConfigFromEnv } from '@billing/kafka';
 import { bootstrapService, EventSourcingModule } from '@billing/runtime';
 import { Kafka } from 'kafkajs';
 import { METERING_SERVICE_NAME, meteringServiceDefinition } from './app/definition';
+import { meteringOptionsFromEnv } from './app/config';
 import { meteringAggregatesProjection } from './app/projection';
 
 const codec = new AvroCodec(schemaRegistryFromEnv());
@@ -15,7 +16,8 @@ const codec = new AvroCodec(schemaRegistryFromEnv());
     EventSourcingModule.forService({
       serviceName: METERING_SERVICE_NAME,
       // Its own client: used only to read the platform time back from the clock topic after a restart.
-      definition: () => meteringServiceDefinition(codec, { kafka: new Kafka(kafkaConfigFromEnv(`${METERING_SERVICE_NAME}-clock`)) }),
+      definition: () =>
+        meteringServiceDefinition(codec, { ...meteringOptionsFromEnv(), kafka: new Kafka(kafkaConfigFromEnv(`${METERING_SERVICE_NAME}-clock`)) }),
       projections: [meteringAggregatesProjection(codec)],
     }),
   ],

@@ -93,6 +93,8 @@ export interface ServiceDefinition<C, E, S> {
   readonly stateCodec: StateCodec<S>;
   /** Extra records an event causes on other owned topics (e.g. a compacted balances topic); written in the same transaction. */
   extraOutputs?(aggregateKey: string, event: E, stateAfter: S): Promise<readonly OutputRecord[]>;
+  /** Why the service cannot serve now (undefined = ready), consulted by ServiceRuntime.isReady(). */
+  notReadyReason?(): string | undefined;
 }
 
 export interface RuntimeOptions {

@@ -8,14 +8,14 @@ import {
   deadLetterCodec, envelopeEventCodec, EventEnvelope, InputRecord, inputPositionCodec, jsonStateCodec, ServiceDefinition, prefixedTopics
 } from '@billing/runtime';
 import type * as wire from '@billing/schemas';
-import { telemetryApi } from '@billing/telemetry';
+import { JsonLogger, telemetryApi } from '@billing/telemetry';
 import type { Kafka } from 'kafkajs';
 import {
-  createMeteringDecider, defaultMeteringConfig, MeteringCommand, MeteringConfig, MeteringDecider, MeteringEvent, MeteringRejection,
-  MeteringState, UsageDuplicateIgnored,
+  createMeteringDecider, defaultMeteringConfig, instantMs, isAheadOfPlatformTime, LimitExceeded, MeteringCommand, MeteringConfig, MeteringDecider,
+  MeteringEvent, MeteringRejection, MeteringState, UsageDuplicateIgnored,
 } from '../domain';
 import { commandFromContractEvent, commandFromUsageEvent, meteringEventFromWire, meteringEventToWire } from './mappers';
-import { PlatformTimeByPartition } from './platform-time';
+import { ClockStallDetector, PlatformClockStalled, PlatformTimeByPartition } from './platform-time';
 
 
 export interface MeteringTopics {
@@ -67,6 +67,39 @@ export interface MeteringServiceOptions {
   readonly kafka?: Kafka;
   /** Called for each duplicate usage id not re-emitted (tests, audit); the metric counts them regardless. */
   readonly onDuplicate?: (customerId: string, eventId: string) => void;
+  /** Tick intervals without a realtime tick after which the clock counts as stalled (default 3). */
+  readonly clockStalledAfterTicks?: number;
+  /** Wall time in ms for the stall detector (tests). */
+  readonly wallNowMs?: () => number;
+}
+
+/** Clock silence, in tick intervals, after which a realtime clock counts as stalled. */
+export const CLOCK_STALLED_AFTER_TICKS_DEFAULT = 3;
+
+/**
+ * A limit reached (LIMIT_EXCEEDED) goes to the DLQ like every rejection (runtime_dead_letters counts it by reason);
+ * it is also counted by limit and logged, since it means a customer is losing usage until the window moves or the
+ * limit is raised. At-least-once, like every metric of a decision (a retried transaction decides again).
+ */
+function withLimitsReported(inner: MeteringDecider, name: string): MeteringDecider {
+  const rejections = telemetryApi(name).meter.createCounter('metering_limit_rejections', {
+    description: 'Usage rejected because a customer reached a configured limit (LIMIT_EXCEEDED), by limit',
+  });
+  const logger = new JsonLogger(name);
+  return {
+    ...inner,
+    decide(command, state) {
+      try {
+        return inner.decide(command, state);
+      } catch (error) {
+        if (error instanceof LimitExceeded) {
+          rejections.add(1, { service: name, limit: error.limit });
+          logger.warn('usage rejected: customer limit reached', { ...error.details, reason: error.reasonCode });
+        }
+        throw error;
+      }
+    },
+  };
 }
 
 /** Decodes a usage record; a quantity that does not fit decimal(38,12) is the domain's DECIMAL_OVERFLOW. */
@@ -110,7 +143,11 @@ export function meteringServiceDefinition(
   const name = options.name ?? METERING_SERVICE_NAME;
   const topics: MeteringTopics = { ...METERING_TOPICS, ...options.topics };
   const config: MeteringConfig = { ...defaultMeteringConfig, ...options.config };
-  const platformTime = new PlatformTimeByPartition(codec, topics.clock, options.kafka);
+  const stall = new ClockStallDetector(config.clockTickIntervalMs, options.clockStalledAfterTicks ?? CLOCK_STALLED_AFTER_TICKS_DEFAULT, options.wallNowMs);
+  const platformTime = new PlatformTimeByPartition(codec, topics.clock, options.kafka, (tick, live) => stall.observe(tick, live));
+  telemetryApi(name)
+    .meter.createObservableGauge('metering_platform_clock_stalled', { description: '1 while the realtime platform clock has not ticked for too long' })
+    .addCallback((result) => result.observe(stall.stalledForMs() === undefined ? 0 : 1, { service: name }));
   // describe() and toPayload() are called one after the other for the same event: map it once.
   const mapped = new WeakMap<MeteringEvent, ReturnType<typeof meteringEventToWire>>();
   const toWire = (event: MeteringEvent) => {
@@ -124,7 +161,7 @@ export function meteringServiceDefinition(
 
   return {
     name,
-    decider: withDuplicatesCounted(createMeteringDecider(config), name, options),
+    decider: withLimitsReported(withDuplicatesCounted(createMeteringDecider(config), name, options), name),
     eventTopic: topics.events,
     deadLetterTopic: topics.deadLetters,
     positionsTopic: topics.positions,
@@ -134,6 +171,11 @@ export function meteringServiceDefinition(
         async toCommands(record) {
           const usage = await decodeUsage(codec, record);
           const command = commandFromUsageEvent(usage, await platformTime.nowFor(record));
+          // A stalled clock would turn on-time usage into FUTURE_TIMESTAMP: retried once it ticks again, not rejected.
+          const stalledForMs = stall.stalledForMs();
+          if (stalledForMs !== undefined && isAheadOfPlatformTime(instantMs(command.eventTime), Date.parse(command.now), config)) {
+            throw new PlatformClockStalled(command.eventTime, command.now, stalledForMs);
+          }
           return [{ aggregateKey: usage.customerId, command }];
         },
       },
@@ -148,7 +190,7 @@ export function meteringServiceDefinition(
         topic: topics.clock,
         async toCommands(record) {
           const tick = await decodeClockTick(codec, record.value ?? Buffer.alloc(0));
-          platformTime.observe(record.partition, tick.at);
+          platformTime.observe(record.partition, tick.at, tick.mode);
           return [{ broadcast: true, command: { type: 'ClockTicked', now: tick.at } }];
         },
       },
@@ -164,5 +206,9 @@ export function meteringServiceDefinition(
     deadLetterCodec: deadLetterCodec(codec, METERING_TOPICS.deadLetters),
     positionCodec: inputPositionCodec(codec, METERING_TOPICS.positions),
     stateCodec: jsonStateCodec<MeteringState>(),
+    notReadyReason() {
+      const stalledForMs = stall.stalledForMs();
+      return stalledForMs === undefined ? undefined : `platform clock stalled: no realtime tick for ${stalledForMs} ms (ticks every ${config.clockTickIntervalMs} ms)`;
+    },
   };
 }

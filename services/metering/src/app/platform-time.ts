@@ -1,5 +1,5 @@
 import { AvroCodec } from '@billing/avro';
-import { decodeClockTick } from '@billing/clock';
+import { decodeClockTick, type ClockTick } from '@billing/clock';
 import { InputRecord, readPartitionsToEnd } from '@billing/runtime';
 import { Kafka } from 'kafkajs';
 
@@ -23,10 +23,13 @@ export class PlatformTimeByPartition {
     private readonly codec: AvroCodec,
     private readonly clockTopic: string,
     private readonly kafka?: Kafka,
+    /** Told of every tick (live or read back from the tail), e.g. the stall detector. */
+    private readonly onTick?: (tick: Pick<ClockTick, 'at' | 'mode'>, live: boolean) => void,
   ) {}
 
-  observe(partition: number, at: string): void {
+  observe(partition: number, at: string, mode?: ClockTick['mode']): void {
     const atMs = Date.parse(at);
+    if (mode !== undefined) this.onTick?.({ at, mode }, true);
     if (Number.isFinite(atMs) && atMs > (this.latestMs.get(partition) ?? Number.NEGATIVE_INFINITY)) this.latestMs.set(partition, atMs);
   }
 
@@ -59,8 +62,61 @@ export class PlatformTimeByPartition {
       for (const message of messages) {
         if (!message.value) continue;
         const tick = await decodeClockTick(this.codec, message.value).catch(() => undefined);
-        if (tick) this.observe(partition, tick.at);
+        if (tick) {
+          this.onTick?.(tick, false);
+          this.observe(partition, tick.at);
+        }
       }
     });
+  }
+}
+
+/**
+ * Tells when the realtime platform clock has stalled: no tick observed for more than `stalledAfterTicks` tick
+ * intervals of wall time. Usage is stamped with the last tick, so a stalled clock would make usage sent on time look
+ * like it came from the future; while stalled, the service reports not ready and leaves such usage to be retried
+ * instead of dead-lettering it. A simulated clock (tests, sandboxes) moves only when a scenario says: it never stalls.
+ * Before any tick there is no clock to stall (a fresh platform: the broker timestamp stands in).
+ */
+export class ClockStallDetector {
+  private lastTickWallMs: number | null = null;
+  private realtime = false;
+
+  constructor(
+    private readonly tickIntervalMs: number,
+    private readonly stalledAfterTicks: number,
+    /** Wall time in ms (injected: tests advance it by hand). */
+    private readonly wallNowMs: () => number = () => Date.now(),
+  ) {}
+
+  /**
+   * A tick seen live counts as observed now; one read back from the clock topic's tail (after a restart) as observed
+   * at its own time, since a realtime tick's `at` is the wall time it was written at.
+   */
+  observe(tick: Pick<ClockTick, 'at' | 'mode'>, live: boolean): void {
+    const observedMs = live ? this.wallNowMs() : Math.min(Date.parse(tick.at), this.wallNowMs());
+    if (!Number.isFinite(observedMs)) return;
+    if (this.lastTickWallMs === null || observedMs >= this.lastTickWallMs) {
+      this.lastTickWallMs = observedMs;
+      this.realtime = tick.mode === 'Realtime';
+    }
+  }
+
+  /** Wall ms since the last tick when the realtime clock is stalled, else undefined. */
+  stalledForMs(): number | undefined {
+    if (!this.realtime || this.lastTickWallMs === null) return undefined;
+    const silentMs = this.wallNowMs() - this.lastTickWallMs;
+    return silentMs > this.stalledAfterTicks * this.tickIntervalMs ? silentMs : undefined;
+  }
+}
+
+/**
+ * The realtime clock is stalled and this usage would be judged FUTURE_TIMESTAMP against its last tick: not the
+ * input's fault, so not a DomainError. The runtime leaves the record unconsumed and retries it once ticks resume.
+ */
+export class PlatformClockStalled extends Error {
+  constructor(eventTime: string, lastTick: string, stalledForMs: number) {
+    super(`platform clock stalled for ${stalledForMs} ms (last tick ${lastTick}); usage at ${eventTime} is retried, not rejected`);
+    this.name = 'PlatformClockStalled';
   }
 }

@@ -1,4 +1,4 @@
-import { invariant } from '@billing/eventsourcing';
+import { invariant, setHas, setSize } from '@billing/eventsourcing';
 import { Big, assertDecimalFits } from '@billing/money';
 import type { ClockTicked, ContractTerminationReceived, ContractTermsReceived, MeteringCommand, UsageReceived } from './commands';
 import {
@@ -7,10 +7,12 @@ import {
   InvalidEventTime,
   InvalidQuantity,
   InvalidTerms,
+  LimitExceeded,
   NegativeQuantity,
   NoActiveContract,
   NonFiniteQuantity,
   QuantityOverflow,
+  QuantityOutOfRange,
   TooOld,
   UnknownCustomer,
   UnknownMeter,
@@ -19,6 +21,8 @@ import {
 import type { AcceptedUsageFields, MeteringEvent, PeriodClosed } from './events';
 import { billingPeriodOf, instantMs, nextBillingPeriod, type BillingPeriod } from '@billing/calendar';
 import { DAY_MS, dayOf, hasSeen, type DedupWindow, newMeterAggregate, summarize, type MeteringConfig, type MeteringState, type NotedContract } from './state';
+
+type KnownState = Extract<MeteringState, { status: 'known' }>;
 
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d{1,3})?$/i;
@@ -34,8 +38,54 @@ function platformNowMs(now: string): number {
 function liveIdCount(dedup: DedupWindow, horizonMs: number, config: MeteringConfig): number {
   const cutoffDay = dayOf(horizonMs - config.dedupWindowDays * DAY_MS);
   let live = 0;
-  for (const [day, ids] of dedup.buckets) if (day >= cutoffDay) live += ids.size;
+  for (const [day, ids] of dedup.buckets) if (day >= cutoffDay) live += setSize(ids);
   return live;
+}
+
+/**
+ * Limits input can reach are decided here, before any event, as rejections of this customer's usage: the dedup
+ * window's ids (counted as they will be once the watermark reaches horizonMs) and the meter's unique values.
+ */
+function assertWithinLimits(state: KnownState, contract: NotedContract, command: UsageReceived, periodId: string, horizonMs: number, config: MeteringConfig): void {
+  if (state.dedup.idCount >= config.dedupIdsMax && liveIdCount(state.dedup, horizonMs, config) >= config.dedupIdsMax) {
+    throw new LimitExceeded('dedupIdsMax', state.customerId, config.dedupIdsMax, `usage ${command.eventId} in a dedup window already holding ${state.dedup.idCount} ids`);
+  }
+  const meter = contract.meters.get(command.meterCode);
+  const value = meter?.aggregationProperty ? command.properties[meter.aggregationProperty] : undefined;
+  const uniqueValues = contract.openPeriods.get(periodId)?.aggregates.get(command.meterCode)?.uniqueValues ?? null;
+  if (value === undefined || uniqueValues === null || setHas(uniqueValues, value)) return;
+  if (setSize(uniqueValues) >= config.uniqueValuesMax) {
+    throw new LimitExceeded('uniqueValuesMax', state.customerId, config.uniqueValuesMax, `meter ${command.meterCode} in ${periodId}`);
+  }
+}
+
+/** The period's sum must stay on the wire (PeriodClosed carries it as decimal(38,12)). */
+function assertSumFits(state: KnownState, contract: NotedContract, command: UsageReceived, quantity: Big, periodId: string): void {
+  const sum = contract.openPeriods.get(periodId)?.aggregates.get(command.meterCode)?.sum;
+  if (sum === undefined || fitsWire(sum.plus(quantity))) return;
+  throw new QuantityOutOfRange(state.customerId, command.meterCode, periodId, sum.plus(quantity).toFixed());
+}
+
+function fitsWire(value: Big): boolean {
+  try {
+    assertDecimalFits(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How far an event time may be ahead of the platform time it is stamped with: `now` is the last clock tick, up to one
+ * tick interval behind the producer's clock when the usage was sent, plus the producers' clock drift.
+ */
+export function futureAllowanceMs(config: MeteringConfig): number {
+  return config.clockTickIntervalMs + config.futureSkewMs;
+}
+
+/** The future-timestamp rule: eventTime > now + clockTickIntervalMs + futureSkewMs. */
+export function isAheadOfPlatformTime(eventTimeMs: number, nowMs: number, config: MeteringConfig): boolean {
+  return eventTimeMs > nowMs + futureAllowanceMs(config);
 }
 
 /** A producer's quantity: a Big, or its decimal text. Rejections name why it is not a usable quantity. */
@@ -92,7 +142,7 @@ function decideUsage(command: UsageReceived, state: MeteringState, config: Meter
   if (!Number.isFinite(eventTimeMs)) throw new InvalidEventTime(command.eventTime);
   const nowMs = platformNowMs(command.now);
   const eventTime = new Date(eventTimeMs).toISOString();
-  if (eventTimeMs > nowMs + config.futureSkewMs) throw new FutureTimestamp(eventTime, command.now, config.futureSkewMs);
+  if (isAheadOfPlatformTime(eventTimeMs, nowMs, config)) throw new FutureTimestamp(eventTime, command.now, futureAllowanceMs(config));
   const windowMs = config.dedupWindowDays * DAY_MS;
   const horizonMs = Math.max(nowMs, state.status === 'known' ? state.dedup.watermarkMs : nowMs);
   if (eventTimeMs < horizonMs - windowMs) throw new TooOld(eventTime, config.dedupWindowDays);
@@ -100,13 +150,10 @@ function decideUsage(command: UsageReceived, state: MeteringState, config: Meter
   if (state.status === 'unknown') throw new UnknownCustomer(command.customerId);
   if (hasSeen(state.dedup, command.eventId)) throw new UsageDuplicateIgnored(command.eventId);
   const contract = attribute(state.contracts, command, eventTimeMs);
-  invariant(
-    state.dedup.idCount < config.dedupIdsMax || liveIdCount(state.dedup, horizonMs, config) < config.dedupIdsMax,
-    `customer ${state.customerId} holds ${state.dedup.idCount} usage ids, the dedupIdsMax; raise it or shorten the window`,
-  );
-
   const period = billingPeriodOf(eventTimeMs, contract.billingPeriodAlignment, contract.startDate);
   const late = contract.closedThroughMs !== null && Date.parse(period.periodEnd) <= contract.closedThroughMs;
+  assertWithinLimits(state, contract, command, period.periodId, horizonMs, config);
+  if (!late) assertSumFits(state, contract, command, quantity, period.periodId);
   const fields: AcceptedUsageFields = {
     eventId: command.eventId,
     customerId: state.customerId,
@@ -168,18 +215,17 @@ function decideTermination(command: ContractTerminationReceived, state: Metering
   ];
 }
 
-/** The periods of a contract whose end + grace the clock has passed and that are not closed yet, in order. */
+/**
+ * The periods of a contract whose end + grace the clock has passed and that are not closed yet, in order; at most
+ * periodsClosedPerTickMax of them (a clock jumping years ahead is input: the next ticks close the rest).
+ */
 export function periodsDue(contract: NotedContract, nowMs: number, config: MeteringConfig): BillingPeriod[] {
   const due: BillingPeriod[] = [];
   let period =
     contract.closedThroughMs === null
       ? billingPeriodOf(contract.startMs, contract.billingPeriodAlignment, contract.startDate)
       : billingPeriodOf(contract.closedThroughMs, contract.billingPeriodAlignment, contract.startDate);
-  while (Date.parse(period.periodEnd) + config.graceMs <= nowMs && Date.parse(period.periodStart) < contract.endMs) {
-    invariant(
-      due.length < config.periodsClosedPerTickMax,
-      `one tick would close more than ${config.periodsClosedPerTickMax} periods of contract ${contract.contractId}`,
-    );
+  while (due.length < config.periodsClosedPerTickMax && Date.parse(period.periodEnd) + config.graceMs <= nowMs && Date.parse(period.periodStart) < contract.endMs) {
     due.push(period);
     period = nextBillingPeriod(period, contract.billingPeriodAlignment, contract.startDate);
   }

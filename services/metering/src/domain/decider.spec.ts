@@ -137,7 +137,7 @@ describe('metering: usage acceptance', () => {
     ['DECIMAL_OVERFLOW', usage({ quantity: new Big('1.0000000000001') })],
     ['DECIMAL_OVERFLOW', usage({ quantity: new Big('1e26') })],
     ['UNKNOWN_METER', usage({ meterCode: 'gpu-minutes' })],
-    ['FUTURE_TIMESTAMP', usage({ eventTime: '2026-01-15T12:05:00.001Z' })],
+    ['FUTURE_TIMESTAMP', usage({ eventTime: '2026-01-15T12:06:00.001Z' })], // one tick interval (1 min) + 5 min skew
     ['TOO_OLD', usage({ eventTime: '2025-12-11T11:59:59.999Z' })],
     ['INVALID_EVENT_TIME', usage({ eventTime: 'yesterday' })],
     ['INVALID_EVENT_ID', usage({ eventId: '' })],
@@ -149,7 +149,7 @@ describe('metering: usage acceptance', () => {
     given([]).when(usage()).thenRejects('UNKNOWN_CUSTOMER'));
 
   it('accepts an event exactly at the allowed future skew and exactly at the window edge', () => {
-    given([termsNoted()]).when(usage({ eventTime: '2026-01-15T12:05:00.000Z' })).then([accepted({ eventTime: '2026-01-15T12:05:00.000Z' })]);
+    given([termsNoted()]).when(usage({ eventTime: '2026-01-15T12:06:00.000Z' })).then([accepted({ eventTime: '2026-01-15T12:06:00.000Z' })]);
     given([termsNoted({ startDate: '2025-12-01T00:00:00.000Z' })])
       .when(usage({ eventTime: '2025-12-11T12:00:00.000Z' }))
       .then([accepted({ eventTime: '2025-12-11T12:00:00.000Z', periodId: '2025-12', periodStart: '2025-12-01T00:00:00.000Z', periodEnd: '2026-01-01T00:00:00.000Z' })]);
@@ -265,7 +265,7 @@ describe('scenario E in the domain: duplicate, bad and late usage', () => {
 describe('metering: the dedup window survives rebuilds and stays bounded', () => {
   const decider = createMeteringDecider({ ...createConfig() });
   function createConfig() {
-    return { dedupWindowDays: 2, futureSkewMs: 300_000, graceMs: 3_600_000, dedupIdsMax: 3, eventIdLengthMax: 128, uniqueValuesMax: 10, periodsClosedPerTickMax: 100 };
+    return { dedupWindowDays: 2, futureSkewMs: 300_000, clockTickIntervalMs: 60_000, graceMs: 3_600_000, dedupIdsMax: 3, eventIdLengthMax: 128, uniqueValuesMax: 10, periodsClosedPerTickMax: 100 };
   }
 
   it('a state rebuilt from the own log still rejects the duplicate', () => {
@@ -274,7 +274,7 @@ describe('metering: the dedup window survives rebuilds and stays bounded', () =>
     expect(() => decider.decide(usage({ eventId: 'x' }), rebuilt)).toThrow(expect.objectContaining({ reasonCode: 'DUPLICATE_USAGE' }));
   });
 
-  it('drops whole day buckets once the window has passed them, and asserts dedupIdsMax', () => {
+  it('drops whole day buckets once the window has passed them, and rejects usage past dedupIdsMax as LIMIT_EXCEEDED', () => {
     const run = play(
       [
         termsReceived(),
@@ -285,7 +285,9 @@ describe('metering: the dedup window survives rebuilds and stays bounded', () =>
       decider,
     );
     expect(run.rejections).toEqual([]);
-    expect(() => decider.decide(usage({ eventId: 'd4', now: '2026-01-11T12:00:00.000Z', eventTime: '2026-01-11T12:00:00.000Z' }), run.state)).toThrow('invariant violated');
+    expect(() => decider.decide(usage({ eventId: 'd4', now: '2026-01-11T12:00:00.000Z', eventTime: '2026-01-11T12:00:00.000Z' }), run.state)).toThrow(
+      expect.objectContaining({ reasonCode: 'LIMIT_EXCEEDED', details: expect.objectContaining({ limit: 'dedupIdsMax', customerId: CUSTOMER }) }),
+    );
     const later = decider.evolve(run.state, decider.decide(usage({ eventId: 'd5', now: '2026-01-13T00:00:01.000Z', eventTime: '2026-01-13T00:00:00.000Z' }), run.state)[0]);
     if (later.status !== 'known') throw new Error('expected a known customer');
     expect([...later.dedup.buckets.keys()].length).toBe(2);

@@ -19,6 +19,8 @@ export const METERING_REASON_CODES = [
   'UNKNOWN_METER',
   'DUPLICATE_USAGE',
   'INVALID_TERMS',
+  'LIMIT_EXCEEDED',
+  'QUANTITY_OUT_OF_RANGE',
 ] as const;
 export type MeteringReasonCode = (typeof METERING_REASON_CODES)[number];
 
@@ -95,5 +97,30 @@ export class UsageDuplicateIgnored extends MeteringRejection {
 export class InvalidTerms extends MeteringRejection {
   constructor(contractId: string, why: string) {
     super('INVALID_TERMS', `contract ${contractId}: ${why}`, { contractId });
+  }
+}
+
+/** The limits input can reach; each is a rejection of one customer's usage, never a stop of the service. */
+export type MeteringLimit = 'dedupIdsMax' | 'uniqueValuesMax';
+
+/**
+ * A customer's usage would grow its state past a configured limit (its dedup window, a meter's unique values in a
+ * period). That customer's usage is rejected to the DLQ until the window moves on (or the limit is raised); the
+ * partition keeps serving every other customer.
+ */
+export class LimitExceeded extends MeteringRejection {
+  constructor(readonly limit: MeteringLimit, customerId: string, limitValue: number, what: string) {
+    super('LIMIT_EXCEEDED', `customer ${customerId}: ${what} would pass ${limit} (${limitValue})`, { limit, customerId, limitValue: String(limitValue) });
+  }
+}
+
+/** The period's figures of a meter would no longer fit the wire's decimal(38,12) (26 integer digits). */
+export class QuantityOutOfRange extends MeteringRejection {
+  constructor(customerId: string, meterCode: string, periodId: string, value: string) {
+    super('QUANTITY_OUT_OF_RANGE', `customer ${customerId}: meter ${meterCode} would sum to ${value.slice(0, 60)} in ${periodId}, beyond decimal(38,12)`, {
+      customerId,
+      meterCode,
+      periodId,
+    });
   }
 }

@@ -1,79 +1,83 @@
-import { invariant, UnknownEvent } from '@billing/eventsourcing';
+import { appendOnlySet, invariant, setWith, UnknownEvent } from '@billing/eventsourcing';
 import type { AcceptedUsageFields, ContractTermsNoted, MeteringEvent } from './events';
 import {
   DAY_MS,
   dayOf,
   newMeterAggregate,
   type DedupWindow,
+  type MeterAggregate,
   type MeteringConfig,
   type MeteringState,
   type NotedContract,
+  type OpenPeriod,
 } from './state';
 
+// evolve never changes the state it is given: each step returns new objects for the path it changes (customer ->
+// contract -> open period -> meter aggregate) and shares the rest. The dedup window's and unique values' sets are
+// append-only sets (O(1) per event, see @billing/eventsourcing append-only), never copied.
+
+type KnownState = Extract<MeteringState, { status: 'known' }>;
+
+function mapWith<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): Map<K, V> {
+  return new Map(map).set(key, value);
+}
+
 /** Drops every day bucket whose whole day is older than watermark - window. */
-function advanceWatermark(dedup: DedupWindow, atMs: number, config: MeteringConfig): void {
-  if (atMs <= dedup.watermarkMs) return;
+function advanceWatermark(dedup: DedupWindow, atMs: number, config: MeteringConfig): DedupWindow {
+  if (atMs <= dedup.watermarkMs) return dedup;
   const previousCutoffDay = dayOf(dedup.watermarkMs - config.dedupWindowDays * DAY_MS);
-  dedup.watermarkMs = atMs;
   const cutoffDay = dayOf(atMs - config.dedupWindowDays * DAY_MS);
-  if (cutoffDay === previousCutoffDay) return; // buckets only expire when the cutoff moves to a new day
+  if (cutoffDay === previousCutoffDay) return { ...dedup, watermarkMs: atMs }; // buckets expire only when the cutoff moves a day
+  const buckets = new Map(dedup.buckets);
+  let idCount = dedup.idCount;
   for (const [day, ids] of dedup.buckets) {
     if (day < cutoffDay) {
-      dedup.idCount -= ids.size;
-      dedup.buckets.delete(day);
+      idCount -= ids.size;
+      buckets.delete(day);
     }
   }
+  return { buckets, idCount, watermarkMs: atMs };
 }
 
-function remember(dedup: DedupWindow, event: AcceptedUsageFields, config: MeteringConfig): void {
+function remember(dedup: DedupWindow, event: AcceptedUsageFields, config: MeteringConfig): DedupWindow {
   const day = dayOf(Date.parse(event.eventTime));
-  let ids = dedup.buckets.get(day);
-  if (ids === undefined) {
-    ids = new Set<string>();
-    dedup.buckets.set(day, ids);
-  }
-  if (!ids.has(event.eventId)) {
-    ids.add(event.eventId);
-    dedup.idCount += 1;
-  }
-  advanceWatermark(dedup, Date.parse(event.receivedAt), config);
+  const ids = dedup.buckets.get(day);
+  const grown = setWith(ids ?? appendOnlySet<string>(), event.eventId);
+  const remembered = grown === ids ? dedup : { ...dedup, buckets: mapWith(dedup.buckets, day, grown), idCount: dedup.idCount + 1 };
+  return advanceWatermark(remembered, Date.parse(event.receivedAt), config);
 }
 
-function aggregate(contract: NotedContract, event: AcceptedUsageFields, config: MeteringConfig): void {
-  let open = contract.openPeriods.get(event.periodId);
-  if (open === undefined) {
-    open = {
-      period: { periodId: event.periodId, periodStart: event.periodStart, periodEnd: event.periodEnd },
-      aggregates: new Map(),
-    };
-    contract.openPeriods.set(event.periodId, open);
-  }
-  const meter = contract.meters.get(event.meterCode);
-  let figures = open.aggregates.get(event.meterCode);
-  if (figures === undefined) {
-    figures = newMeterAggregate(meter);
-    open.aggregates.set(event.meterCode, figures);
-  }
+/** The meter's figures with one more usage record counted (latest by event time, ties by event id: order-free). */
+function counted(figures: MeterAggregate, event: AcceptedUsageFields, aggregationValue: string | undefined): MeterAggregate {
   const eventTimeMs = Date.parse(event.eventTime);
-  figures.sum = figures.sum.plus(event.quantity);
-  figures.count += 1;
-  if (figures.max === null || event.quantity.gt(figures.max)) figures.max = event.quantity;
-  // Latest by event time, ties broken by event id: the same figure whatever the arrival order.
   const latest = figures.latest;
-  if (latest === null || eventTimeMs > latest.eventTimeMs || (eventTimeMs === latest.eventTimeMs && event.eventId > latest.eventId)) {
-    figures.latest = { quantity: event.quantity, eventTimeMs, eventId: event.eventId };
-  }
-  const property = meter?.aggregationProperty;
-  const value = property ? event.properties[property] : undefined;
-  if (figures.uniqueValues !== null && value !== undefined) {
-    invariant(figures.uniqueValues.size < config.uniqueValuesMax || figures.uniqueValues.has(value), `meter ${event.meterCode} exceeds ${config.uniqueValuesMax} unique values in ${event.periodId}`);
-    figures.uniqueValues.add(value);
-  }
+  const isLatest = latest === null || eventTimeMs > latest.eventTimeMs || (eventTimeMs === latest.eventTimeMs && event.eventId > latest.eventId);
+  return {
+    sum: figures.sum.plus(event.quantity),
+    count: figures.count + 1,
+    max: figures.max === null || event.quantity.gt(figures.max) ? event.quantity : figures.max,
+    latest: isLatest ? { quantity: event.quantity, eventTimeMs, eventId: event.eventId } : latest,
+    // The unique values limit is decide's (LIMIT_EXCEEDED): nothing input can reach is asserted here.
+    uniqueValues: figures.uniqueValues !== null && aggregationValue !== undefined ? setWith(figures.uniqueValues, aggregationValue) : figures.uniqueValues,
+  };
 }
 
-function noteContract(contracts: Map<string, NotedContract>, event: ContractTermsNoted): void {
+function aggregate(contract: NotedContract, event: AcceptedUsageFields): NotedContract {
+  const open: OpenPeriod = contract.openPeriods.get(event.periodId) ?? {
+    period: { periodId: event.periodId, periodStart: event.periodStart, periodEnd: event.periodEnd },
+    aggregates: new Map(),
+  };
+  const meter = contract.meters.get(event.meterCode);
+  const figures = open.aggregates.get(event.meterCode) ?? newMeterAggregate(meter);
+  const property = meter?.aggregationProperty;
+  const next = counted(figures, event, property ? event.properties[property] : undefined);
+  const period: OpenPeriod = { ...open, aggregates: mapWith(open.aggregates, event.meterCode, next) };
+  return { ...contract, openPeriods: mapWith(contract.openPeriods, event.periodId, period) };
+}
+
+function noteContract(contracts: ReadonlyMap<string, NotedContract>, event: ContractTermsNoted): Map<string, NotedContract> {
   const previous = contracts.get(event.contractId);
-  contracts.set(event.contractId, {
+  return mapWith(contracts, event.contractId, {
     contractId: event.contractId,
     termsVersion: event.termsVersion,
     startMs: Date.parse(event.startDate),
@@ -86,46 +90,56 @@ function noteContract(contracts: Map<string, NotedContract>, event: ContractTerm
   });
 }
 
+function knownState(state: MeteringState, what: string): KnownState {
+  invariant(state.status === 'known', `${what} for a customer with no contract`);
+  return state;
+}
+
+function contractOf(state: KnownState, contractId: string, what: string): NotedContract {
+  const contract = state.contracts.get(contractId);
+  invariant(contract !== undefined, `${what} on unknown contract ${contractId}`);
+  return contract;
+}
+
+function withContract(state: KnownState, contract: NotedContract): KnownState {
+  return { ...state, contracts: mapWith(state.contracts, contract.contractId, contract) };
+}
+
+function onTermsNoted(state: MeteringState, event: ContractTermsNoted): KnownState {
+  const known: KnownState =
+    state.status === 'known'
+      ? state
+      : { status: 'known', customerId: event.customerId, contracts: new Map(), dedup: { buckets: new Map(), idCount: 0, watermarkMs: Date.parse(event.notedAt) } };
+  return { ...known, contracts: noteContract(known.contracts, event) };
+}
+
+function onUsageAccepted(state: MeteringState, event: Extract<MeteringEvent, { type: 'UsageAccepted' | 'LateUsageAccepted' }>, config: MeteringConfig): KnownState {
+  const known = knownState(state, `usage ${event.eventId} accepted`);
+  const contract = contractOf(known, event.contractId, `usage ${event.eventId} attributed`);
+  const dedup = remember(known.dedup, event, config);
+  // Late usage is not folded into aggregates: its period's figures were published when it closed.
+  const contracts = event.type === 'UsageAccepted' ? mapWith(known.contracts, contract.contractId, aggregate(contract, event)) : known.contracts;
+  return { ...known, contracts, dedup };
+}
+
 export function evolveMetering(state: MeteringState, event: MeteringEvent, config: MeteringConfig): MeteringState {
   switch (event.type) {
-    case 'ContractTermsNoted': {
-      const known =
-        state.status === 'known'
-          ? state
-          : {
-              status: 'known' as const,
-              customerId: event.customerId,
-              contracts: new Map<string, NotedContract>(),
-              dedup: { buckets: new Map<number, Set<string>>(), idCount: 0, watermarkMs: Date.parse(event.notedAt) },
-            };
-      noteContract(known.contracts, event);
-      return known;
-    }
+    case 'ContractTermsNoted':
+      return onTermsNoted(state, event);
     case 'UsageAccepted':
-    case 'LateUsageAccepted': {
-      invariant(state.status === 'known', `usage ${event.eventId} accepted for a customer with no contract`);
-      remember(state.dedup, event, config);
-      const contract = state.contracts.get(event.contractId);
-      invariant(contract !== undefined, `usage ${event.eventId} attributed to unknown contract ${event.contractId}`);
-      // Late usage is not folded into aggregates: its period's figures were published when it closed.
-      if (event.type === 'UsageAccepted') aggregate(contract, event, config);
-      return state;
-    }
+    case 'LateUsageAccepted':
+      return onUsageAccepted(state, event, config);
     case 'ContractEndNoted': {
-      invariant(state.status === 'known', `contract ${event.contractId} ended for a customer with no contract`);
-      const contract = state.contracts.get(event.contractId);
-      invariant(contract !== undefined, `end noted for unknown contract ${event.contractId}`);
-      contract.endMs = Date.parse(event.endDate);
-      return state;
+      const known = knownState(state, `contract ${event.contractId} ended`);
+      return withContract(known, { ...contractOf(known, event.contractId, 'end noted'), endMs: Date.parse(event.endDate) });
     }
     case 'PeriodClosed': {
-      invariant(state.status === 'known', `period ${event.periodId} closed for a customer with no contract`);
-      const contract = state.contracts.get(event.contractId);
-      invariant(contract !== undefined, `period closed on unknown contract ${event.contractId}`);
-      contract.closedThroughMs = Date.parse(event.periodEnd);
-      contract.openPeriods.delete(event.periodId);
-      advanceWatermark(state.dedup, Date.parse(event.closedAt), config);
-      return state;
+      const known = knownState(state, `period ${event.periodId} closed`);
+      const contract = contractOf(known, event.contractId, 'period closed');
+      const openPeriods = new Map(contract.openPeriods);
+      openPeriods.delete(event.periodId);
+      const closed = withContract(known, { ...contract, closedThroughMs: Date.parse(event.periodEnd), openPeriods });
+      return { ...closed, dedup: advanceWatermark(known.dedup, Date.parse(event.closedAt), config) };
     }
     default: {
       const unknown: never = event;
@@ -133,4 +147,3 @@ export function evolveMetering(state: MeteringState, event: MeteringEvent, confi
     }
   }
 }
-

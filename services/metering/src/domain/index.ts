@@ -2,6 +2,6 @@ export * from './commands';
 export * from './events';
 export * from './errors';
 export * from '@billing/calendar';
-export { defaultMeteringConfig, initialMeteringState, type MeteringConfig, type MeteringState } from './state';
-export { parseQuantity } from './decide';
+export { DEDUP_ID_BYTES, defaultMeteringConfig, initialMeteringState, type MeteringConfig, type MeteringState } from './state';
+export { futureAllowanceMs, isAheadOfPlatformTime, parseQuantity } from './decide';
 export { createMeteringDecider, meteringDecider, type MeteringDecider } from './decider';

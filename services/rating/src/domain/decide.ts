@@ -1,14 +1,14 @@
-import { invariant } from '@billing/eventsourcing';
-import { Big, assertCurrency } from '@billing/money';
+import { invariant, listItems } from '@billing/eventsourcing';
+import { Big, assertCurrency, fitsWire } from '@billing/money';
 import type { ClockTicked, ContractTerminationReceived, ContractTermsReceived, LateUsageAccepted, RatingCommand, UsageAccepted, UsagePriceLine } from './commands';
 import { isLastPeriod, periodsDue, poolOf, versionFor, type Pool } from './contract-periods';
-import { HeldUsageLimit, InvalidTerms, PeriodNoLongerRatable } from './errors';
+import { AmountOutOfRange, HeldUsageLimit, InvalidTerms, LimitExceeded, PeriodNoLongerRatable } from './errors';
 import { evolveRating } from './evolve';
 import type { ContractTermsNoted, CreditUnitsApplied, PriceLineRating, PriceLineTrueUp, RatedUsageFields, RatingEvent, TrueUpCalculated } from './events';
-import { lineSegments, mergeSegments, pricedFromOfKey, rampKeyAt, rampOfKey, type LineUsageAddition } from './line-usage';
+import { lineSegments, mergeSegments, pricedFromOfKey, rampKeyAt, rampOfKey, wouldExceedUniqueValues, type LineUsageAddition } from './line-usage';
 import { billingPeriodOf, instantMs, type BillingPeriod } from '@billing/calendar';
 import { pricingProblems } from './pricing';
-import { rateLine } from './rate-line';
+import { lineRatingOnWire, rateLine } from './rate-line';
 import { PREPAID_CREDITS_MAX, PRICE_LINES_MAX, RAMPS_MAX, TERMS_VERSIONS_MAX, creditsFor, heldUsageCount, trueUpKey, type HeldUsage, type RatedContract, type RatingConfig, type RatingState } from './state';
 
 const ZERO = new Big('0');
@@ -72,7 +72,9 @@ function decideTerms(command: ContractTermsReceived, state: RatingState, config:
   if (problems.length > 0) throw new InvalidTerms(command.contractId, problems);
   const noted = state.status === 'rating' ? state.contracts.get(command.contractId) : undefined;
   if (noted !== undefined && noted.versions.some((version) => version.termsVersion >= command.termsVersion)) return [];
-  invariant(noted === undefined || noted.versions.length < TERMS_VERSIONS_MAX, `contract ${command.contractId} has ${TERMS_VERSIONS_MAX} terms versions`);
+  if (noted !== undefined && noted.versions.length >= TERMS_VERSIONS_MAX) {
+    throw new LimitExceeded('termsVersionsMax', command.customerId, TERMS_VERSIONS_MAX, `contract ${command.contractId}'s terms versions`);
+  }
   const termsNoted: ContractTermsNoted = {
     type: 'ContractTermsNoted',
     customerId: command.customerId,
@@ -100,7 +102,7 @@ function decideTerms(command: ContractTermsReceived, state: RatingState, config:
     notedAt: canonical(command.now),
   };
   const held = state.status === 'rating' && noted === undefined ? state.held?.get(command.contractId) : undefined;
-  return held === undefined ? [termsNoted] : [termsNoted, ...releaseHeldUsage(termsNoted, held, config)];
+  return held === undefined ? [termsNoted] : [termsNoted, ...releaseHeldUsage(termsNoted, listItems(held), config)];
 }
 
 /**
@@ -108,7 +110,7 @@ function decideTerms(command: ContractTermsReceived, state: RatingState, config:
  * what the stream would have produced had the terms come first. The contract is new, so none of its periods is closed
  * yet: usage of a period the clock has already passed is rated into it, and the next tick rates that period final
  * with it (no usage becomes late merely because its terms were late). Decided on a scratch state holding only the new
- * contract (decide never touches the aggregate's state, which evolve updates in place).
+ * contract.
  */
 function releaseHeldUsage(termsNoted: ContractTermsNoted, held: readonly HeldUsage[], config: RatingConfig): RatingEvent[] {
   let scratch: RatingState = { status: 'rating', customerId: termsNoted.customerId, contracts: new Map() };
@@ -124,9 +126,8 @@ function releaseHeldUsage(termsNoted: ContractTermsNoted, held: readonly HeldUsa
 
 /** Usage of a contract whose terms have not arrived (yet): held, up to `heldUsageMax` records per customer. */
 function holdUsage(command: UsageAccepted | LateUsageAccepted, state: RatingState, config: RatingConfig): RatingEvent[] {
-  const heldCount = heldUsageCount(state);
-  invariant(heldCount <= config.heldUsageMax, `customer ${command.customerId} holds ${heldCount} usage records, above ${config.heldUsageMax}`);
-  if (heldCount === config.heldUsageMax) throw new HeldUsageLimit(command.customerId, command.contractId, config.heldUsageMax);
+  // At or above (a lowered limit): a limit, never an invariant.
+  if (heldUsageCount(state) >= config.heldUsageMax) throw new HeldUsageLimit(command.customerId, command.contractId, config.heldUsageMax);
   return [
     {
       type: 'UsageHeld',
@@ -179,14 +180,14 @@ function trueUpLine(
     const periodLine = lineFor(contract, period, line.priceLineId) ?? line;
     return lineSegments(periodLine, usage, late?.periodId === period.periodId ? late.addition : null);
   });
-  const pooled = rateLine({
+  const pooled = lineRatingOnWire(rateLine({
     line,
     segments: mergeSegments(segmentsPerPeriod),
     periodStartMs: Date.parse(pool.poolStart),
     periodsCount: pool.periods.length,
     creditUnitsAvailable: creditUnits,
     applyMinimum: true,
-  });
+  }));
   const previouslyTruedUpAmount = contract.trueUps.get(trueUpKey(pool.poolId, line.priceLineId)) ?? ZERO;
   return {
     priceLineId: line.priceLineId,
@@ -243,6 +244,9 @@ function decideUsage(command: UsageAccepted | LateUsageAccepted, state: RatingSt
       aggregationValue: line.aggregationProperty === null ? null : command.properties[line.aggregationProperty] ?? null,
     };
     const ratedLine = ratedPeriod?.lines.get(line.priceLineId);
+    if (wouldExceedUniqueValues(ratedLine?.usage, addition, config.uniqueValuesMax)) {
+      throw new LimitExceeded('uniqueValuesMax', state.customerId, config.uniqueValuesMax, `line ${line.priceLineId} in ${period.periodId}`);
+    }
     const segments = lineSegments(line, ratedLine?.usage, addition);
     const previousAmount = ratedLine?.amount ?? ZERO;
     const fields: RatedUsageFields = {
@@ -260,14 +264,14 @@ function decideUsage(command: UsageAccepted | LateUsageAccepted, state: RatingSt
       aggregationValue: addition.aggregationValue,
       ratedAt,
     };
-    const rating = rateLine({
+    const rating = lineRatingOnWire(rateLine({
       line,
       segments,
       periodStartMs,
       periodsCount: 1,
       creditUnitsAvailable: closed ? ratedLine?.creditUnits ?? ZERO : creditUnitsLeft,
       applyMinimum: closed,
-    });
+    }));
     if (!closed) {
       creditUnitsLeft = creditUnitsLeft.minus(rating.creditUnitsApplied);
       events.push({ type: 'UsageRated', ...fields, amount: rating.amount.minus(previousAmount), accruedAmount: rating.amount });
@@ -310,7 +314,10 @@ function decideTick(command: ClockTicked, state: RatingState, config: RatingConf
   for (const contract of state.contracts.values()) {
     const closedNow = new Map<string, ClosedLine>();
     const creditsLeft = new Map<string, Big>();
-    for (const period of periodsDue(contract, nowMs, config.graceMs, config.periodsClosedPerTickMax)) {
+    // A clock jumping years ahead is input, not a broken invariant: a tick rates at most periodsClosedPerTickMax
+    // periods of a contract, in order, and the next ticks rate the rest (as metering closes them).
+    const due = periodsDue(contract, nowMs, config.graceMs, Number.POSITIVE_INFINITY).slice(0, config.periodsClosedPerTickMax);
+    for (const period of due) {
       const periodStartMs = Date.parse(period.periodStart);
       const version = versionFor(contract, periodStartMs);
       const ratedPeriod = contract.periods.get(period.periodId);
@@ -320,14 +327,14 @@ function decideTick(command: ClockTicked, state: RatingState, config: RatingConf
           creditId: credit.creditId,
           remainingUnits: creditsLeft.get(credit.creditId) ?? credit.remainingUnits,
         }));
-        const rating = rateLine({
+        const rating = lineRatingOnWire(rateLine({
           line,
           segments: lineSegments(line, usage, null),
           periodStartMs,
           periodsCount: 1,
           creditUnitsAvailable: credits.reduce((total, credit) => total.plus(credit.remainingUnits), ZERO),
           applyMinimum: true,
-        });
+        }));
         const creditsApplied: CreditUnitsApplied[] = [];
         let toDraw = rating.creditUnitsApplied;
         for (const credit of credits) {
@@ -385,7 +392,26 @@ function decideTick(command: ClockTicked, state: RatingState, config: RatingConf
   return events;
 }
 
-export function decideRating(command: RatingCommand, state: RatingState, config: RatingConfig): RatingEvent[] {
+/**
+ * Every figure on the decided events must fit the wire's decimal(38,12): amounts are at wire scale already
+ * (lineRatingOnWire), so only a magnitude beyond 26 integer digits can fail, and that is this command's rejection
+ * (AMOUNT_OUT_OF_RANGE), never an encode failure that would stall the partition.
+ */
+function assertOnWire(events: RatingEvent[]): RatingEvent[] {
+  const check = (event: RatingEvent, path: string, value: unknown): void => {
+    if (value instanceof Big) {
+      if (!fitsWire(value)) throw new AmountOutOfRange(event.customerId, event.type, path, value.toFixed());
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => check(event, `${path}[${index}]`, item));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, field] of Object.entries(value)) check(event, path === '' ? key : `${path}.${key}`, field);
+    }
+  };
+  for (const event of events) check(event, '', event);
+  return events;
+}
+
+function decideCommand(command: RatingCommand, state: RatingState, config: RatingConfig): RatingEvent[] {
   switch (command.type) {
     case 'ContractTermsReceived':
       return decideTerms(command, state, config);
@@ -403,3 +429,6 @@ export function decideRating(command: RatingCommand, state: RatingState, config:
   }
 }
 
+export function decideRating(command: RatingCommand, state: RatingState, config: RatingConfig): RatingEvent[] {
+  return assertOnWire(decideCommand(command, state, config));
+}

@@ -1,4 +1,4 @@
-import { InvariantViolation } from '@billing/eventsourcing';
+import { InvariantViolation, listItems } from '@billing/eventsourcing';
 import { specFor } from '@billing/testing';
 import type { LateUsageAccepted, UsageAccepted, UsagePriceLine } from './commands';
 import { createRatingDecider, ratingDecider } from './decider';
@@ -61,7 +61,7 @@ describe('rating: usage arriving before its contract terms is held', () => {
     const third = usage('3', '2026-01-12T00:00:00Z');
     const state = given([held(first), held(second), held(third)]).state();
     expect(heldContracts(state)).toEqual({ [CONTRACT]: 2, 'ctr-acme-addendum': 1 });
-    expect(state.status === 'rating' && state.held?.get(CONTRACT)?.map((usage) => usage.eventId)).toEqual([first.eventId, third.eventId]);
+    expect(state.status === 'rating' && listItems(state.held?.get(CONTRACT) ?? []).map((usage) => usage.eventId)).toEqual([first.eventId, third.eventId]);
   });
 });
 

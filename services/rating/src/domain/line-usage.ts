@@ -1,4 +1,4 @@
-import { invariant } from '@billing/eventsourcing';
+import { appendOnlySet, setHas, setSize, setWith } from '@billing/eventsourcing';
 import { Big } from '@billing/money';
 import type { UsagePriceLine } from './commands';
 import type { LineUsage } from './state';
@@ -105,8 +105,8 @@ function singleValue(line: UsagePriceLine, usage: LineUsage, addition: LineUsage
       return usage.latest?.quantity ?? new Big('0');
     }
     case 'unique_count': {
-      const size = usage.uniqueValues?.size ?? 0;
-      const grows = addition?.aggregationValue != null && !(usage.uniqueValues?.has(addition.aggregationValue) ?? false);
+      const size = usage.uniqueValues === null ? 0 : setSize(usage.uniqueValues);
+      const grows = addition?.aggregationValue != null && !(usage.uniqueValues !== null && setHas(usage.uniqueValues, addition.aggregationValue));
       return new Big(size + (grows ? 1 : 0));
     }
     default:
@@ -114,23 +114,26 @@ function singleValue(line: UsagePriceLine, usage: LineUsage, addition: LineUsage
   }
 }
 
-/** Folds a usage record into the line's aggregates (evolve). */
-export function addToLineUsage(usage: LineUsage, addition: LineUsageAddition, uniqueValuesMax: number): void {
-  usage.sumBySegment.set(addition.rampKey, (usage.sumBySegment.get(addition.rampKey) ?? new Big('0')).plus(addition.quantity));
-  usage.countBySegment.set(addition.rampKey, (usage.countBySegment.get(addition.rampKey) ?? 0) + 1);
-  if (usage.max === null || addition.quantity.gt(usage.max)) usage.max = addition.quantity;
-  if (isLater(addition.eventTimeMs, addition.eventId, usage.latest)) {
-    usage.latest = { quantity: addition.quantity, eventTimeMs: addition.eventTimeMs, eventId: addition.eventId };
-  }
-  usage.lastEventTimeMs = Math.max(usage.lastEventTimeMs, addition.eventTimeMs);
-  if (addition.aggregationValue !== null) {
-    usage.uniqueValues ??= new Set();
-    invariant(
-      usage.uniqueValues.size < uniqueValuesMax || usage.uniqueValues.has(addition.aggregationValue),
-      `more than ${uniqueValuesMax} unique values on one price line in one period`,
-    );
-    usage.uniqueValues.add(addition.aggregationValue);
-  }
+/** Whether counting `addition` would take the line's unique values past `uniqueValuesMax` (decide rejects it). */
+export function wouldExceedUniqueValues(usage: LineUsage | undefined, addition: LineUsageAddition, uniqueValuesMax: number): boolean {
+  if (addition.aggregationValue === null) return false;
+  const values = usage?.uniqueValues ?? null;
+  if (values !== null && setHas(values, addition.aggregationValue)) return false;
+  return (values === null ? 0 : setSize(values)) >= uniqueValuesMax;
+}
+
+/** The line's aggregates with a usage record folded in (evolve); `usage` is left as it was. */
+export function withLineUsage(usage: LineUsage, addition: LineUsageAddition): LineUsage {
+  const { rampKey, quantity } = addition;
+  return {
+    sumBySegment: new Map(usage.sumBySegment).set(rampKey, (usage.sumBySegment.get(rampKey) ?? new Big('0')).plus(quantity)),
+    countBySegment: new Map(usage.countBySegment).set(rampKey, (usage.countBySegment.get(rampKey) ?? 0) + 1),
+    max: usage.max === null || quantity.gt(usage.max) ? quantity : usage.max,
+    latest: isLater(addition.eventTimeMs, addition.eventId, usage.latest) ? { quantity, eventTimeMs: addition.eventTimeMs, eventId: addition.eventId } : usage.latest,
+    lastEventTimeMs: Math.max(usage.lastEventTimeMs, addition.eventTimeMs),
+    // The unique values limit is decide's (LIMIT_EXCEEDED): nothing input can reach is asserted here.
+    uniqueValues: addition.aggregationValue === null ? usage.uniqueValues : setWith(usage.uniqueValues ?? appendOnlySet<string>(), addition.aggregationValue),
+  };
 }
 
 /** Merges the segments of several periods (a pool) by ramp key; single-value aggregations add up per period. */

@@ -1,4 +1,4 @@
-import { Big } from '@billing/money';
+import { Big, toWireScale } from '@billing/money';
 import type { UsagePriceLine } from './commands';
 import { invariant } from '@billing/eventsourcing';
 import { rampKeyAt, rampOfKey, type UsageSegment } from './line-usage';
@@ -106,5 +106,24 @@ export function rateLine(input: LineRatingInput): LineRating {
     minimumTopUpAmount,
     maximumReductionAmount,
     amount,
+  };
+}
+
+/**
+ * A line's rating as the wire carries it: every amount rounded half-even to 12 decimals (toWireScale), each from its
+ * exact figure (rateLine stays exact). Units are sums of wire quantities, already at most 12 decimals. A rating is
+ * always recomputed from the period's (or pool's) aggregated usage, so a rounding never carries into the next one.
+ */
+export function lineRatingOnWire(rating: LineRating): LineRating {
+  return {
+    ...rating,
+    overageAmount: toWireScale(rating.overageAmount),
+    overageDiscountAmount: toWireScale(rating.overageDiscountAmount),
+    fixedAmount: toWireScale(rating.fixedAmount),
+    discountAmount: toWireScale(rating.discountAmount),
+    fixedDiscountAmount: toWireScale(rating.fixedDiscountAmount),
+    minimumTopUpAmount: toWireScale(rating.minimumTopUpAmount),
+    maximumReductionAmount: toWireScale(rating.maximumReductionAmount),
+    amount: toWireScale(rating.amount),
   };
 }

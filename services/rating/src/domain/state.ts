@@ -1,3 +1,4 @@
+import { listLength, type GrowingList, type GrowingSet } from '@billing/eventsourcing';
 import type { Big } from '@billing/money';
 import type { LateUsageAccepted, PrepaidCredit, UsageAccepted, UsagePriceLine } from './commands';
 import type { BillingPeriod, BillingPeriodAlignment } from '@billing/calendar';
@@ -10,6 +11,7 @@ export interface RatingConfig {
   /** How long a closed period's usage is kept for late usage and true-ups; must exceed a pooled year + the dedup window. */
   readonly closedPeriodRetentionMs: number;
   readonly periodsClosedPerTickMax: number;
+  /** Distinct values one unique_count line may count in one period; past it usage is rejected (LIMIT_EXCEEDED). */
   readonly uniqueValuesMax: number;
   /** Usage records one customer may hold awaiting contract terms; beyond it usage is rejected (HELD_USAGE_LIMIT). */
   readonly heldUsageMax: number;
@@ -34,21 +36,22 @@ export const PREPAID_CREDITS_MAX = 1_000;
  * Segment key: the ramp's effectiveFrom, '' for the line's base pricing.
  */
 export interface LineUsage {
-  readonly sumBySegment: Map<string, Big>;
-  readonly countBySegment: Map<string, number>;
-  max: Big | null;
-  latest: { quantity: Big; eventTimeMs: number; eventId: string } | null;
+  readonly sumBySegment: ReadonlyMap<string, Big>;
+  readonly countBySegment: ReadonlyMap<string, number>;
+  readonly max: Big | null;
+  readonly latest: { readonly quantity: Big; readonly eventTimeMs: number; readonly eventId: string } | null;
   /** Latest event time seen: max / latest / unique_count are priced by the ramp in effect then. */
-  lastEventTimeMs: number;
-  uniqueValues: Set<string> | null;
+  readonly lastEventTimeMs: number;
+  /** Append-only (see @billing/eventsourcing append-only): evolve adds a value in O(1), never copying the set. */
+  readonly uniqueValues: GrowingSet<string> | null;
 }
 
 export interface RatedLine {
   readonly usage: LineUsage;
-  /** Open period: the amount accrued so far. Closed: the amount rated (period rating plus late usage). */
-  amount: Big;
+  /** Open period: the amount accrued so far. Closed: the amount rated (period rating plus late usage). At wire scale. */
+  readonly amount: Big;
   /** Prepaid credit units the period's rating drew (late usage re-rates with the same, drawing no more). */
-  creditUnits: Big;
+  readonly creditUnits: Big;
 }
 
 /** What is left of one prepaid credit. */
@@ -58,13 +61,13 @@ export interface CreditBalance {
   readonly validFromMs: number;
   readonly expiresOnMs: number;
   readonly priority: number;
-  remainingUnits: Big;
+  readonly remainingUnits: Big;
 }
 
 export interface RatedPeriod {
   readonly period: BillingPeriod;
-  status: 'open' | 'closed';
-  readonly lines: Map<string, RatedLine>;
+  readonly status: 'open' | 'closed';
+  readonly lines: ReadonlyMap<string, RatedLine>;
 }
 
 export interface TermsVersion {
@@ -80,33 +83,34 @@ export interface RatedContract {
   readonly startDate: string;
   readonly startMs: number;
   /** Exclusive; Infinity when open-ended. A termination moves it earlier. */
-  endMs: number;
+  readonly endMs: number;
   readonly billingPeriodAlignment: BillingPeriodAlignment;
   /** Sorted by effectiveFrom, then version. */
-  readonly versions: TermsVersion[];
-  closedThroughMs: number | null;
-  readonly periods: Map<string, RatedPeriod>;
+  readonly versions: readonly TermsVersion[];
+  readonly closedThroughMs: number | null;
+  readonly periods: ReadonlyMap<string, RatedPeriod>;
   /** Prepaid credits by id, granted once each. */
-  readonly credits: Map<string, CreditBalance>;
+  readonly credits: ReadonlyMap<string, CreditBalance>;
   /** Sum of true-ups emitted per `${poolId}|${priceLineId}`; present once the pool is trued up. */
-  readonly trueUps: Map<string, Big>;
+  readonly trueUps: ReadonlyMap<string, Big>;
 }
 
 /**
- * One customer's rating state. initialState holds no collections; evolve updates the customer's collections in
- * place (hot path), so the state belongs to the runtime's fold and decide only reads it.
+ * One customer's rating state. evolve never changes a state it is given: it returns a new one sharing what did not
+ * change (the runtime keeps the committed state while a transaction is open). initialState holds no collections.
  */
 export type RatingState =
   | { readonly status: 'noContract' }
   | {
       readonly status: 'rating';
       readonly customerId: string;
-      readonly contracts: Map<string, RatedContract>;
+      readonly contracts: ReadonlyMap<string, RatedContract>;
       /**
        * Usage awaiting its contract's terms, per contract id, in the order held (UsageHeld); a contract's entry goes
-       * when its terms are noted. Optional: snapshots written before holding existed have none.
+       * when its terms are noted. Append-only lists (O(1) per held record). Optional: snapshots written before
+       * holding existed have none.
        */
-      held?: Map<string, HeldUsage[]>;
+      readonly held?: ReadonlyMap<string, GrowingList<HeldUsage>>;
     };
 
 /** A held usage record, kept as the command it will be rated as. */
@@ -116,7 +120,7 @@ export type HeldUsage = UsageAccepted | LateUsageAccepted;
 export function heldUsageCount(state: RatingState): number {
   if (state.status !== 'rating' || state.held === undefined) return 0;
   let count = 0;
-  for (const usages of state.held.values()) count += usages.length;
+  for (const usages of state.held.values()) count += listLength(usages);
   return count;
 }
 

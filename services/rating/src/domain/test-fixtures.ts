@@ -73,9 +73,12 @@ export function closeMonth(month: string): ClockTicked {
   return tick(new Date(Date.UTC(year, monthNumber, 1, 1)).toISOString());
 }
 
-/** `total` units spread over `events` usage records at evenly spaced times between `from` and `to`. */
+/**
+ * `total` units spread over `events` usage records at evenly spaced times between `from` and `to`; each quantity at
+ * most 12 decimals, as metering.usage.v1 carries them (the last takes the remainder).
+ */
 export function spread(total: string, events: number, from: string, to: string): UsageAccepted[] {
-  const each = big(total).div(events);
+  const each = big(total).div(events).round(12, 0);
   const fromMs = Date.parse(from);
   const stepMs = Math.floor((Date.parse(to) - fromMs) / events);
   return Array.from({ length: events }, (_, index) =>
