@@ -82,7 +82,7 @@ export class PartitionWorker<C, E, S> {
     await producer.connect();
     this.producer = producer;
 
-    const snapshot = await this.snapshots.restore(this.partition, this.definition.stateCodec, this.logger);
+    const { restored: snapshot, skipped: snapshotsSkipped } = await this.snapshots.restore(this.partition, this.definition.stateCodec, this.logger);
     if (snapshot) {
       for (const [key, state] of snapshot.states) this.states.set(key, state);
       this.ownOffset = BigInt(snapshot.ownOffset);
@@ -118,7 +118,7 @@ export class PartitionWorker<C, E, S> {
       },
       { heartbeat },
     );
-    this.lastRestore = { fromSnapshotOffset: snapshot?.ownOffset ?? null, snapshotsSkipped: snapshot?.skipped ?? 0, eventsReplayed: replayed };
+    this.lastRestore = { fromSnapshotOffset: snapshot?.ownOffset ?? null, snapshotsSkipped, eventsReplayed: replayed };
     this.metrics.partitionsReady.add(1, this.metrics.labels());
     this.live = true;
     this.logger.info('partition rebuilt', {

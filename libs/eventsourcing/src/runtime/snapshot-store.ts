@@ -21,6 +21,11 @@ export interface RestoredSnapshot<S> extends SnapshotPosition {
   readonly states: Map<string, S>;
   readonly chunks: number;
   readonly bytes: number;
+}
+
+export interface RestoreOutcome<S> {
+  /** The newest snapshot that restored completely; undefined: replay the log from offset 0. */
+  readonly restored: RestoredSnapshot<S> | undefined;
   /** Newer snapshots of the partition that could not be restored (corrupt, partial) and were passed over. */
   readonly skipped: number;
 }
@@ -129,7 +134,7 @@ export class SnapshotStore {
    * over for the one before it; with none left the caller replays its log from offset 0. Database errors propagate
    * (the caller retries the rebuild): an unreachable cache is not a corrupt one.
    */
-  async restore<S>(partition: number, codec: StateCodec<S>, logger: SnapshotLogger): Promise<RestoredSnapshot<S> | undefined> {
+  async restore<S>(partition: number, codec: StateCodec<S>, logger: SnapshotLogger): Promise<RestoreOutcome<S>> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -146,7 +151,7 @@ export class SnapshotStore {
         try {
           const states = await this.readStates(runner, position, header, codec);
           await runner.commitTransaction();
-          return { ...position, states, chunks: header.chunks, bytes: Number(header.bytes), skipped };
+          return { restored: { ...position, states, chunks: header.chunks, bytes: Number(header.bytes) }, skipped };
         } catch (error) {
           if (!(error instanceof CorruptSnapshot)) throw error;
           skipped++;
@@ -154,7 +159,7 @@ export class SnapshotStore {
         }
       }
       await runner.commitTransaction();
-      return undefined;
+      return { restored: undefined, skipped };
     } finally {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       await runner.release();
