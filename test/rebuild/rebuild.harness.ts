@@ -120,7 +120,7 @@ export function restoreSummary(result: RunResult): { fromSnapshot: number; event
 export async function expectRebuildAndReplayIdentical(kafka: Kafka, service: ServiceUnderTest, prefix: string): Promise<{ events: number; outputs: Record<string, Record<number, string[]>> }> {
   const harness = new RebuildHarness(kafka, service);
   try {
-    const small = { snapshotEveryEvents: 10, batchRecordsMax: 25 };
+    const small = { snapshotEveryEvents: 3, batchRecordsMax: 10 };
     const outputsA = await harness.createOutputs(`${prefix}a`);
     const bytesOf = async (outputs: Record<string, string>) => {
       const out: Record<string, Record<number, string[]>> = {};
@@ -150,7 +150,8 @@ export async function expectRebuildAndReplayIdentical(kafka: Kafka, service: Ser
     const outputsB = await harness.createOutputs(`${prefix}b`);
     const replayed = await harness.run(outputsB, { batchRecordsMax: 500 });
     expect(replayed.states).toEqual(first.states);
-    expect(replayed.rows).toEqual(first.rows);
+    // Rows name the topic they were projected from: the fresh one, this time.
+    expect(JSON.parse(JSON.stringify(replayed.rows).split(outputsB.events).join(outputsA.events))).toEqual(first.rows);
     const replayedBytes = await bytesOf(outputsB);
     for (const role of Object.keys(written)) expect({ role, partitions: replayedBytes[role] }).toEqual({ role, partitions: written[role] });
     return { events, outputs: written };
