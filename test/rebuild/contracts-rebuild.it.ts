@@ -49,7 +49,7 @@ it('contracts rebuilds from snapshots and from nothing with identical state and 
     },
     definition: (outputs) => contractsServiceDefinition(codec, { name, topics: { ...inputs, ...outputs } }) as never,
     projections: (eventTopic) => [contractTermsProjection(codec, name, eventTopic)],
-  }, 'rb');
+  }, 'rb', { replay: true });
   expect(events).toBe(CUSTOMERS + 4);
   expect(Object.values(outputs.deadLetters).flat()).toHaveLength(3 + 2); // duplicates of cust-1, -5, -9; garbage of cust-2, -7
 });

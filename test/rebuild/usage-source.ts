@@ -5,7 +5,10 @@
  * platform clock ticks closing January and February, with late January usage in between. Metering runs for real
  * (UsagePipeline), so metering.usage.v1 holds what rating and entitlements consume.
  */
+import type * as wire from '@billing/schemas';
 import { usageSpread } from '@billing/testing';
+import { ContractCommand, contractsDecider, ContractsState } from '../../services/contracts/src/domain';
+import { contractEventToWire } from '../../services/contracts/src/app/mappers';
 import { acmeClosedWon, acmeFebruaryAmendment, acmeTerms, ACME_CUSTOMER_ID } from '../../services/contracts/src/domain/scenario-a.fixture';
 import { UsagePipeline } from '../scenarios/usage-pipeline.harness';
 
@@ -15,12 +18,14 @@ export async function writeUsageInputs(): Promise<UsagePipeline> {
   const pipeline = new UsagePipeline();
   await pipeline.start();
   await pipeline.advanceTo('2026-01-01T00:00:00Z');
-  await pipeline.publishContract(acmeClosedWon);
-  await pipeline.publishContract({
-    ...acmeClosedWon, dealEventId: 'crm-evt-beta-1', dealId: '006BETA0001',
-    terms: { ...acmeTerms, customer: { ...acmeTerms.customer, customerId: BETA_CUSTOMER_ID, legalName: 'Beta Labs Ltd' } },
-  });
-  await pipeline.publishContract({ ...acmeFebruaryAmendment, now: '2026-01-01T00:00:00.000Z' });
+  await publishContracts(pipeline, [
+    [ACME_CUSTOMER_ID, acmeClosedWon],
+    [BETA_CUSTOMER_ID, {
+      ...acmeClosedWon, dealEventId: 'crm-evt-beta-1', dealId: '006BETA0001',
+      terms: { ...acmeTerms, customer: { ...acmeTerms.customer, customerId: BETA_CUSTOMER_ID, legalName: 'Beta Labs Ltd' } },
+    }],
+    [ACME_CUSTOMER_ID, { ...acmeFebruaryAmendment, now: '2026-01-01T00:00:00.000Z' }],
+  ]);
 
   const windows = [
     ['2026-01-01T00:00:00Z', '2026-01-16T00:00:00Z', 6_000_000n], ['2026-01-16T00:00:00Z', '2026-02-01T00:00:00Z', 6_000_000n],
@@ -44,4 +49,33 @@ export async function writeUsageInputs(): Promise<UsagePipeline> {
   }
   await pipeline.advanceTo('2026-03-01T01:00:00Z');
   return pipeline;
+}
+
+/** Contract events as the contracts service writes them (its decider and mapper), one state per customer. */
+async function publishContracts(pipeline: UsagePipeline, commands: [string, ContractCommand][]): Promise<void> {
+  const subject = 'contracts.events.v1-value';
+  const schemaVersion = await pipeline.codec.registry.latestVersion(subject);
+  const states = new Map<string, ContractsState>();
+  const messages = [];
+  for (const [customerId, command] of commands) {
+    let state = states.get(customerId) ?? contractsDecider.initialState;
+    for (const event of contractsDecider.decide(command, state)) {
+      state = contractsDecider.evolve(state, event);
+      const { envelope, eventType, payload } = contractEventToWire(event);
+      const record: wire.ContractEvent = {
+        eventId: `contracts-rb:${pipeline.run}:${messages.length}`, eventType, occurredAt: envelope.occurredAt, recordedAt: envelope.occurredAt,
+        causationId: null, correlationId: null, schemaVersion, customerId: envelope.customerId, payload,
+      };
+      messages.push({ key: envelope.customerId, value: await pipeline.codec.encode(subject, record) });
+    }
+    states.set(customerId, state);
+  }
+  const producer = pipeline.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    await producer.send({ topic: pipeline.meteringTopics.contracts, acks: -1, messages });
+  } finally {
+    await producer.disconnect();
+  }
+  await pipeline.settle();
 }
