@@ -41,6 +41,43 @@ class CreateRuntimeTables1700000000000 implements MigrationInterface {
   }
 }
 
+/**
+ * Snapshots as bounded bytea chunks under a header row (see SnapshotStore) instead of one jsonb value per partition.
+ * Snapshots are a disposable cache, so the old table is dropped, not converted: the next start replays the log.
+ */
+class ChunkedSnapshots1700000000001 implements MigrationInterface {
+  name = 'ChunkedSnapshots1700000000001';
+  constructor(private readonly schema: string) {}
+  async up(q: QueryRunner): Promise<void> {
+    const s = `"${this.schema}"`;
+    await q.query(`DROP TABLE IF EXISTS ${s}.snapshots`);
+    await q.query(`CREATE TABLE IF NOT EXISTS ${s}.snapshot_headers (
+      partition integer NOT NULL,
+      own_offset bigint NOT NULL,
+      events_applied bigint NOT NULL,
+      format integer NOT NULL,
+      aggregates integer NOT NULL,
+      chunks integer NOT NULL,
+      bytes bigint NOT NULL,
+      sha256 text NOT NULL,
+      taken_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (partition, own_offset))`);
+    // Chunks are written and read sequentially; TOAST would only spend CPU compressing them.
+    await q.query(`CREATE TABLE IF NOT EXISTS ${s}.snapshot_chunks (
+      partition integer NOT NULL,
+      own_offset bigint NOT NULL,
+      seq integer NOT NULL,
+      bytes bytea NOT NULL,
+      PRIMARY KEY (partition, own_offset, seq),
+      FOREIGN KEY (partition, own_offset) REFERENCES ${s}.snapshot_headers (partition, own_offset) ON DELETE CASCADE)`);
+    await q.query(`ALTER TABLE ${s}.snapshot_chunks ALTER COLUMN bytes SET STORAGE EXTERNAL`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE IF EXISTS "${this.schema}".snapshot_chunks`);
+    await q.query(`DROP TABLE IF EXISTS "${this.schema}".snapshot_headers`);
+  }
+}
+
 /** Opens a DataSource on the service's schema, creating the schema and running the runtime's migrations. */
 export async function openServiceDatabase(
   service: string,
@@ -60,7 +97,7 @@ export async function openServiceDatabase(
     await bootstrap.destroy();
   }
   // typeorm instantiates migration classes itself, so bind the schema into a subclass per migration.
-  const migrations = [CreateRuntimeTables1700000000000, ...(options.migrations ?? [])].map(
+  const migrations = [CreateRuntimeTables1700000000000, ChunkedSnapshots1700000000001, ...(options.migrations ?? [])].map(
     (M) => class extends M { constructor() { super(schema); } },
   );
   const dataSource = new DataSource({

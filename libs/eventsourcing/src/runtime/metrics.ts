@@ -10,6 +10,9 @@ export class RuntimeMetrics {
   readonly transactions: Counter;
   readonly rebuildRecords: Counter;
   readonly partitionsReady: UpDownCounter;
+  readonly snapshotFailures: Counter;
+  readonly snapshotDuration: Histogram;
+  readonly snapshotBytes: Histogram;
   readonly lag: ObservableGauge;
   private readonly lagByPartition = new Map<string, { topic: string; partition: number; lag: number }>();
 
@@ -22,6 +25,9 @@ export class RuntimeMetrics {
     this.transactions = meter.createCounter('runtime_transactions', { description: 'Kafka transactions by outcome' });
     this.rebuildRecords = meter.createCounter('runtime_rebuild_records', { description: 'Own-log records replayed while rebuilding state' });
     this.partitionsReady = meter.createUpDownCounter('runtime_partitions_ready', { description: 'Partitions whose state is rebuilt and live' });
+    this.snapshotFailures = meter.createCounter('runtime_snapshot_failures', { description: 'Snapshots that could not be saved (logged; retried at the next threshold)' });
+    this.snapshotDuration = meter.createHistogram('runtime_snapshot_duration_ms', { description: 'Duration of a snapshot save', unit: 'ms' });
+    this.snapshotBytes = meter.createHistogram('runtime_snapshot_bytes', { description: 'Bytes of a saved snapshot', unit: 'By' });
     this.lag = meter.createObservableGauge('runtime_consumer_lag', { description: 'High watermark minus next offset to process, per input partition' });
     this.lag.addCallback((result) => {
       for (const entry of this.lagByPartition.values()) result.observe(entry.lag, { service: this.service, topic: entry.topic, partition: entry.partition });

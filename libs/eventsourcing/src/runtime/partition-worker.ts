@@ -38,6 +38,8 @@ export class PartitionWorker<C, E, S> {
   private ownOffset = -1n;
   private eventsApplied = 0n;
   private eventsSinceSnapshot = 0;
+  /** How the last start() rebuilt the state: from which snapshot, and how many own events it folded on top. */
+  lastRestore: { readonly fromSnapshotOffset: string | null; readonly snapshotsSkipped: number; readonly eventsReplayed: number } | undefined;
   private producer: Producer | undefined;
   private broken = false;
   /** Rebuilt and counted in partitions_ready. */
@@ -80,11 +82,9 @@ export class PartitionWorker<C, E, S> {
     await producer.connect();
     this.producer = producer;
 
-    const snapshot = await this.snapshots.latest(this.partition);
+    const { restored: snapshot, skipped: snapshotsSkipped } = await this.snapshots.restore(this.partition, this.definition.stateCodec, this.logger);
     if (snapshot) {
-      for (const [key, value] of (snapshot.state as { aggregates: [string, unknown][] }).aggregates) {
-        this.states.set(key, this.definition.stateCodec.fromJSON(value));
-      }
+      for (const [key, state] of snapshot.states) this.states.set(key, state);
       this.ownOffset = BigInt(snapshot.ownOffset);
       this.eventsApplied = BigInt(snapshot.eventsApplied);
     }
@@ -118,6 +118,7 @@ export class PartitionWorker<C, E, S> {
       },
       { heartbeat },
     );
+    this.lastRestore = { fromSnapshotOffset: snapshot?.ownOffset ?? null, snapshotsSkipped, eventsReplayed: replayed };
     this.metrics.partitionsReady.add(1, this.metrics.labels());
     this.live = true;
     this.logger.info('partition rebuilt', {
@@ -197,7 +198,7 @@ export class PartitionWorker<C, E, S> {
               events = definition.decider.decide(route.command, before);
             } catch (error) {
               if (error instanceof InvariantViolation || !(error instanceof DomainError)) throw error;
-              deadLetters.push(await this.deadLetter(record, error, aggregateKey));
+              deadLetters.push(await this.deadLetter(record, error, aggregateKey, (route.command as { now?: string }).now));
               continue;
             }
             let after = before;
@@ -218,7 +219,7 @@ export class PartitionWorker<C, E, S> {
                   aggregateKey,
                   causationId: headerString(record.headers['billing-event-id']) ?? `${record.topic}:${record.partition}:${record.offset}`,
                   correlationId: headerString(record.headers['billing-correlation-id']) ?? eventId,
-                  recordedAt: new Date(),
+                  recordedAt: new Date((route.command as { now: string }).now),
                 },
               });
             }
@@ -297,16 +298,31 @@ export class PartitionWorker<C, E, S> {
     if (this.eventsSinceSnapshot >= this.options.snapshotEveryEvents) await this.snapshot();
   }
 
-  /** Saves the state of every aggregate of the partition with the own-log offset it reflects. */
-  async snapshot(): Promise<void> {
-    const aggregates = [...this.states].map(([key, state]) => [key, this.definition.stateCodec.toJSON(state)]);
-    await this.snapshots.save({
-      partition: this.partition,
-      ownOffset: this.ownOffset.toString(),
-      eventsApplied: this.eventsApplied.toString(),
-      state: { aggregates },
-    });
+  /**
+   * Saves the state of every aggregate of the partition with the own-log offset it reflects. Never throws: a
+   * snapshot is a cache taken after the commit, so a failure (PostgreSQL down, a value too large) is logged,
+   * counted and retried at the next threshold, and must not turn a committed slice into a failed one.
+   */
+  async snapshot(): Promise<boolean> {
+    const started = Date.now();
+    // The next threshold retries a failed one, instead of every slice hammering a database that is down.
     this.eventsSinceSnapshot = 0;
+    try {
+      const saved = await this.snapshots.save(
+        { partition: this.partition, ownOffset: this.ownOffset.toString(), eventsApplied: this.eventsApplied.toString() },
+        this.states,
+        this.definition.stateCodec,
+      );
+      this.metrics.snapshotDuration.record(Date.now() - started, this.metrics.labels());
+      this.metrics.snapshotBytes.record(saved.bytes, this.metrics.labels());
+      return true;
+    } catch (error) {
+      this.metrics.snapshotFailures.add(1, this.metrics.labels({ partition: this.partition }));
+      this.logger.error('snapshot failed; retrying at the next threshold', {
+        partition: this.partition, ownOffset: this.ownOffset.toString(), error: error instanceof Error ? error.message : String(error),
+      });
+      return false;
+    }
   }
 
   async stop(): Promise<void> {
@@ -321,7 +337,7 @@ export class PartitionWorker<C, E, S> {
     return [...new Set([...this.states.keys(), ...staged.keys()])];
   }
 
-  private async deadLetter(record: InputRecord, error: unknown, aggregateKey?: string): Promise<Message> {
+  private async deadLetter(record: InputRecord, error: unknown, aggregateKey?: string, commandNow?: string): Promise<Message> {
     const reasonCode = error instanceof DomainError ? error.reasonCode : 'PROCESSING_ERROR';
     const reasonMessage = error instanceof Error ? error.message : String(error);
     if (!(error instanceof DomainError)) {
@@ -343,7 +359,8 @@ export class PartitionWorker<C, E, S> {
       originalHeaders,
       reasonCode,
       reasonMessage: aggregateKey ? `${reasonMessage} (aggregate ${aggregateKey})` : reasonMessage,
-      failedAt: new Date(),
+      // Platform time, not the wall clock: a replay onto fresh topics writes the same bytes.
+      failedAt: commandNow !== undefined ? new Date(commandNow) : new Date(Number(record.timestamp)),
       service: this.definition.name,
     });
     return {
