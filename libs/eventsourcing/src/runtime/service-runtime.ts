@@ -228,10 +228,14 @@ export class ServiceRuntime<C, E, S> {
         this.logger.error('invariant violated; stopping the service', { error: error.message, partition: batch.partition });
         (this.deps.onFatal ?? defaultFatal)(error);
       }
-      // The transaction failed: state may be ahead of the log. Drop the worker; the batch is redelivered and a
-      // fresh worker rebuilds from the log and skips what is already there.
+      // The transaction failed. The worker's state did not move (it moves only after a commit), but its producer
+      // may be fenced or in an abortable state: drop it; the batch is redelivered and a fresh worker rebuilds from
+      // the log and skips what is already there.
       this.workers.delete(batch.partition);
       await entry.worker.stop();
+      // kafkajs stops the consumer for good on a non-retriable error from eachBatch (a broker refusing a record
+      // inside the transaction): hand it a retriable one so the batch is retried instead.
+      if ((error as { retriable?: unknown }).retriable === false) throw new BatchFailed(batch.partition, error);
       throw error;
     }
     const last = batch.messages[batch.messages.length - 1].offset;
@@ -239,6 +243,15 @@ export class ServiceRuntime<C, E, S> {
     this.metrics.setLag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n));
     // Consumer offsets are a fetch hint only (the positions topic is the truth), so a lost commit costs a skip, never a duplicate.
     await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]).catch(() => undefined);
+  }
+}
+
+/** A batch whose transaction failed for good; retriable for kafkajs, so the consumer retries it rather than crash. */
+class BatchFailed extends Error {
+  readonly retriable = true;
+  constructor(partition: number, error: unknown) {
+    super(`partition ${partition}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    this.name = 'BatchFailed';
   }
 }
 
