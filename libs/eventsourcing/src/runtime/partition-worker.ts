@@ -22,6 +22,10 @@ export interface WorkerLogger {
  * worker fences its predecessor (same transactional id), folds its own log and skips every input at or below
  * the recorded position. We do not use sendOffsets: kafkajs issue #430 (CONCURRENT_TRANSACTIONS not retried in
  * addOffsetsToTxn) cannot bite a transaction that never adds offsets.
+ *
+ * A slice goes through two steps: SliceStager.stage (pure with respect to this worker: reads the committed state,
+ * returns what to write and the states to take on) and commit (one transaction; only after it commits do the
+ * states, positions and own offset move), so a failed transaction leaves the worker exactly as it was.
  */
 export class PartitionWorker<C, E, S> {
   private readonly states = new Map<string, S>();
