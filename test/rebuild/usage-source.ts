@@ -58,7 +58,7 @@ async function publishContracts(pipeline: UsagePipeline, commands: [string, Cont
   const states = new Map<string, ContractsState>();
   const messages = [];
   for (const [customerId, command] of commands) {
-    let state = states.get(customerId) ?? contractsDecider.initialState;
+    let state = states.get(customerId) ?? contractsDecider.initialState();
     for (const event of contractsDecider.decide(command, state)) {
       state = contractsDecider.evolve(state, event);
       const { envelope, eventType, payload } = contractEventToWire(event);

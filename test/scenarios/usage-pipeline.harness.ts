@@ -49,7 +49,7 @@ export class UsagePipeline {
   usage!: UsageProducer;
   private producer!: Producer;
   private platformNow = new Date('2026-01-01T00:00:00.000Z');
-  private contractsState: ContractsState = contractsDecider.initialState;
+  private contractsState: ContractsState = contractsDecider.initialState();
   private contractEventsWritten = 0;
 
   async start(): Promise<void> {

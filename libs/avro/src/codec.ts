@@ -1,5 +1,6 @@
 import * as avro from 'avsc';
-import { SchemaConfigurationError, UndecodableRecord } from './errors';
+import { SchemaConfigurationError, UndecodableRecord, UnencodableValue } from './errors';
+import { DomainError } from '@billing/errors';
 import { SchemaRegistry, schemaRegistryFromEnv, WriterSchema } from './registry';
 import { createResolver } from './resolver';
 import { scanProblem } from './scan';
@@ -49,13 +50,25 @@ export class AvroCodec {
 
   constructor(readonly registry: SchemaRegistry) {}
 
-  /** Encodes with the subject's current schema. Invalid values throw (a typed DomainError for decimals and timestamps). */
+  /**
+   * Encodes with the subject's current schema. A value the schema cannot hold throws a DomainError: DecimalOutOfRange
+   * and InvalidTimestamp pass through, anything else avsc rejects (and a record over RECORD_BYTES_MAX) is
+   * UnencodableValue. Registry outages and configuration errors propagate as they are.
+   */
   async encode(subject: string, value: unknown): Promise<Buffer> {
     const type = this.registry.schemas.typeForSubject(subject);
     const id = await this.registry.idForSubject(subject);
-    const body = type.toBuffer(value); // throws on invalid values; DecimalOutOfRange/InvalidTimestamp pass through
+    let body: Buffer;
+    try {
+      body = type.toBuffer(value);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      throw new UnencodableValue(`${subject}: ${(error as Error).message}`, { subject });
+    }
     const framed = frame(id, body);
-    if (framed.length > RECORD_BYTES_MAX) throw new RangeError(`${subject} record of ${framed.length} bytes exceeds RECORD_BYTES_MAX ${RECORD_BYTES_MAX}`);
+    if (framed.length > RECORD_BYTES_MAX) {
+      throw new UnencodableValue(`${subject} record of ${framed.length} bytes exceeds RECORD_BYTES_MAX ${RECORD_BYTES_MAX}`, { subject, lengthBytes: String(framed.length) });
+    }
     return framed;
   }
 

@@ -1,4 +1,4 @@
-import { DomainError } from '@billing/eventsourcing';
+import { DomainError } from '@billing/errors';
 
 export type UndecodableReasonCode = 'BAD_MAGIC_BYTE' | 'UNKNOWN_SCHEMA_ID' | 'MALFORMED_AVRO';
 
@@ -38,5 +38,26 @@ export class SchemaConfigurationError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SchemaConfigurationError';
+  }
+}
+
+/**
+ * The schema registry cannot answer now (connection refused, timeout, HTTP 5xx). Not a DomainError: the input
+ * is not at fault, so the runtime retries it with backoff and never dead-letters it.
+ */
+export class SchemaRegistryUnavailable extends Error {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'SchemaRegistryUnavailable';
+  }
+}
+
+/**
+ * A value the current schema cannot hold (a missing field, a wrong type, a record over RECORD_BYTES_MAX). A
+ * DomainError: what would be written is at fault, and the runtime dead-letters the input that caused it.
+ */
+export class UnencodableValue extends DomainError {
+  constructor(message: string, details: Readonly<Record<string, string>> = {}) {
+    super('UNENCODABLE_VALUE', message, details);
   }
 }

@@ -2,7 +2,7 @@ import * as avro from 'avsc';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCatalog, readFrozenType, Catalog } from './catalog';
-import { SchemaConfigurationError, UndecodableRecord } from './errors';
+import { SchemaConfigurationError, SchemaRegistryUnavailable, UndecodableRecord } from './errors';
 import { loadSchemas, parseSchema, SchemaSet } from './schema-set';
 
 /** A writer schema found by id, with the subject it was registered under when the registry knows it. */
@@ -23,7 +23,10 @@ export interface SchemaRegistry {
   readonly schemas: SchemaSet;
   /** The id of the subject's current schema (registering it first where the registry does that). */
   idForSubject(subject: string): Promise<number>;
-  /** The writer schema of an id. Throws UndecodableRecord('UNKNOWN_SCHEMA_ID') for an id it does not know. */
+  /**
+   * The writer schema of an id. Throws UndecodableRecord('UNKNOWN_SCHEMA_ID') for an id it really does not know,
+   * SchemaRegistryUnavailable when it cannot answer now (the caller retries; the record is not at fault).
+   */
   writerForId(id: number): Promise<WriterSchema>;
   /** The version number of the subject's current schema (for the envelope's schemaVersion). */
   latestVersion(subject: string): Promise<number>;
@@ -92,6 +95,8 @@ export interface HttpSchemaRegistryOptions {
 }
 
 const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+/** Confluent's error_code for "Schema not found" (Apicurio's ccompat API and Redpanda answer the same). */
+const SCHEMA_NOT_FOUND = 40403;
 
 /**
  * A Confluent-compatible schema registry over HTTP (Confluent, Apicurio's ccompat API, Redpanda). Ids are
@@ -158,8 +163,12 @@ export class HttpSchemaRegistry implements SchemaRegistry {
 
   private async fetchWriter(id: number): Promise<WriterSchema> {
     const answer = await this.request('GET', `/schemas/ids/${id}`);
-    if (answer.status === 404) throw new UndecodableRecord('UNKNOWN_SCHEMA_ID', `schema id ${id} is not in the registry`, { schemaId: String(id) });
-    if (answer.status !== 200) throw new SchemaConfigurationError(`registry answered HTTP ${answer.status} for schema id ${id}`);
+    // Only the registry's own "schema not found" makes the record undecodable; a bare 404 (a wrong URL, a proxy)
+    // is a configuration error, which the runtime retries rather than dead-lettering every record.
+    if (answer.status === 404 && (answer.body as { error_code?: unknown } | undefined)?.error_code === SCHEMA_NOT_FOUND) {
+      throw new UndecodableRecord('UNKNOWN_SCHEMA_ID', `schema id ${id} is not in the registry`, { schemaId: String(id) });
+    }
+    if (answer.status !== 200) throw new SchemaConfigurationError(`registry answered HTTP ${answer.status} for schema id ${id}: ${JSON.stringify(answer.body)}`);
     const type = parseSchema(JSON.parse((answer.body as { schema: string }).schema));
     let subject: string | undefined;
     const versions = await this.request('GET', `/schemas/ids/${id}/versions`);
@@ -173,13 +182,22 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     const headers: Record<string, string> = { Accept: REGISTRY_CONTENT_TYPE };
     if (body !== undefined) headers['Content-Type'] = REGISTRY_CONTENT_TYPE;
     if (this.options.basicAuth) headers.Authorization = `Basic ${Buffer.from(this.options.basicAuth).toString('base64')}`;
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(this.options.requestTimeoutMs),
-    });
-    const text = await response.text();
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      // Connection refused, reset, DNS, timeout: the registry cannot answer now.
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      throw new SchemaRegistryUnavailable(`schema registry ${method} ${path} failed: ${(error as Error).message} (${cause})`, error);
+    }
+    if (response.status >= 500) throw new SchemaRegistryUnavailable(`schema registry ${method} ${path} answered HTTP ${response.status}: ${text.slice(0, 200)}`);
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;

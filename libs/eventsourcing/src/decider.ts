@@ -3,10 +3,10 @@
  *
  * decide(command, state) -> events   (or throws a DomainError)
  * evolve(state, event)   -> state
- * initialState
+ * initialState()  -> a fresh state
  *
  * No I/O, no clock reads, no random ids: time (`now`) and ids arrive on the command.
- * A decider's state is the fold of its events: evolve(...evolve(initialState, e1)..., en).
+ * A decider's state is the fold of its events: evolve(...evolve(initialState(), e1)..., en).
  */
 export interface DomainEvent<TType extends string = string> {
   readonly type: TType;
@@ -19,7 +19,8 @@ export interface DomainCommand<TType extends string = string> {
 }
 
 export interface Decider<TCommand, TEvent, TState> {
-  readonly initialState: TState;
+  /** A fresh state for an aggregate with no events yet (a function, as in Emmett: no state object is ever shared). */
+  readonly initialState: () => TState;
   decide(command: TCommand, state: TState): readonly TEvent[];
   evolve(state: TState, event: TEvent): TState;
 }
@@ -28,48 +29,13 @@ export interface Decider<TCommand, TEvent, TState> {
 export function fold<TCommand, TEvent, TState>(
   decider: Decider<TCommand, TEvent, TState>,
   events: readonly TEvent[],
-  from: TState = decider.initialState,
+  from: TState = decider.initialState(),
 ): TState {
   let state = from;
   for (const event of events) state = decider.evolve(state, event);
   return state;
 }
 
-/**
- * An expected rejection of a command or input (unknown customer, currency mismatch, duplicate...).
- * The runtime routes it to the service's dead-letter topic with `reasonCode`; it never stops the service.
- */
-export class DomainError extends Error {
-  constructor(
-    readonly reasonCode: string,
-    message: string,
-    readonly details: Readonly<Record<string, string>> = {},
-  ) {
-    super(`${reasonCode}: ${message}`);
-    this.name = new.target.name;
-  }
-}
-
-/**
- * A broken invariant (unbalanced journal, invoice total not equal to its lines). The runtime stops the
- * service on it: continuing would write wrong books.
- */
-export class InvariantViolation extends Error {
-  constructor(message: string) {
-    super(`invariant violated: ${message}`);
-    this.name = 'InvariantViolation';
-  }
-}
-
-/** Asserts an invariant; throws InvariantViolation (which stops the service) when it does not hold. */
-export function invariant(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new InvariantViolation(message);
-}
-
-/** For exhaustive switches over event/command unions. */
-export class UnknownEvent extends Error {
-  constructor(event: never) {
-    super(`unknown event: ${JSON.stringify(event)}`);
-    this.name = 'UnknownEvent';
-  }
-}
+// The typed errors live in @billing/errors (below this library, so money and avro need not import the runtime);
+// re-exported here so deciders keep one import.
+export { DomainError, InvariantViolation, invariant, UnknownEvent } from '@billing/errors';

@@ -142,7 +142,7 @@ describe('runtime kill test (real broker, real PostgreSQL, SIGKILL)', () => {
     const rows = await pg.query(`SELECT account_id, balance::text, events_applied::int FROM "${name}".account_balances`);
     expect(rows.rows).toHaveLength(byAccount.size);
     for (const row of rows.rows) {
-      let state: Account = accountDecider.initialState;
+      let state: Account = accountDecider.initialState();
       for (const command of byAccount.get(row.account_id)!) state = fold(accountDecider, accountDecider.decide(command, state), state);
       expect(state.status === 'open' && new Big(row.balance).eq(state.balance)).toBe(true);
       expect(row.events_applied).toBe(byAccount.get(row.account_id)!.length);

@@ -28,10 +28,12 @@ describe('service HTTP surface (Nest app on the real broker and PostgreSQL)', ()
     ] });
     await producer.disconnect();
 
+    // The service's own reason not to be ready (metering's stalled platform clock, say): /ready must report it.
+    let serviceReason: string | undefined;
     @Module({
       imports: [EventSourcingModule.forService({
         serviceName: name,
-        definition: () => sampleServiceDefinition(codec, name, topics),
+        definition: () => ({ ...sampleServiceDefinition(codec, name, topics), notReadyReason: () => serviceReason }),
         projections: [sampleBalancesProjection(codec, name, topics.events)],
       })],
     })
@@ -49,6 +51,13 @@ describe('service HTTP surface (Nest app on the real broker and PostgreSQL)', ()
       const ready = await fetch(`${base}/ready`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toEqual({ status: 'ready', partitions: [0, 1, 2, 3] });
+      serviceReason = 'platform clock stalled (test)';
+      const stalled = await fetch(`${base}/ready`);
+      expect(stalled.status).toBe(503);
+      expect(await stalled.json()).toMatchObject({ status: 'not ready', reason: 'platform clock stalled (test)' });
+      expect(await runtime.isReady()).toBe(false);
+      serviceReason = undefined;
+      expect((await fetch(`${base}/ready`)).status).toBe(200);
 
       const metrics = await (await fetch(`${base}/metrics`)).text();
       const sample = (metric: string, labels: string) =>

@@ -1,4 +1,4 @@
-import { DomainError } from '@billing/eventsourcing';
+import { DomainError } from '@billing/errors';
 import { Big, ONE, ZERO, divideRounded, fractionDigits, powerOfTen } from './big';
 import { minorUnits } from './currency';
 import { isAtMinorUnit } from './rounding';

@@ -1,4 +1,4 @@
-import { DomainError } from '@billing/eventsourcing';
+import { DomainError } from '@billing/errors';
 import { UnknownCurrency, assertCurrency, isCurrencyCode, knownCurrencies, minorUnits } from './currency';
 
 describe('currency', () => {

@@ -1,4 +1,4 @@
-import { DomainError } from '@billing/eventsourcing';
+import { DomainError } from '@billing/errors';
 
 /** An ISO 4217 code this platform knows the minor unit of. Obtain one with assertCurrency(). */
 export type CurrencyCode = string & { readonly __brand: 'CurrencyCode' };

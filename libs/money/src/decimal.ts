@@ -1,4 +1,4 @@
-import { DomainError } from '@billing/eventsourcing';
+import { DomainError } from '@billing/errors';
 import { Big, ZERO, fractionDigits, integerDigits } from './big';
 
 /** Longest decimal text we parse; decimal(38,12) needs at most 40 characters, this leaves room for exponents. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DomainError } from '@billing/eventsourcing';
+import { DomainError } from '@billing/errors';
 import { Big } from './big';
 import { UnknownCurrency } from './currency';
 import { InvalidDecimal } from './decimal';

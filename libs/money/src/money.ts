@@ -1,4 +1,4 @@
-import { DomainError } from '@billing/eventsourcing';
+import { DomainError } from '@billing/errors';
 import { Big, BigSource, ZERO } from './big';
 import { CurrencyCode, assertCurrency } from './currency';
 import { InvalidDecimal, parseDecimal } from './decimal';

@@ -1,4 +1,4 @@
-import { DomainError } from '@billing/eventsourcing';
+import { DomainError } from '@billing/errors';
 import { Big, divideExact } from './big';
 
 /** Upper bound on a period's length in days (a ten-year prepaid term). */

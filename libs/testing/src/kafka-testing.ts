@@ -47,3 +47,4 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+export { TestSchemaRegistry } from './schema-registry-server';

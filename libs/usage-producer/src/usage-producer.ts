@@ -79,7 +79,8 @@ export class UsageProducer {
   /**
    * Creates the idempotent kafkajs producer this helper needs. The partitioner is kafkajs 2's default (murmur2 as
    * Java clients hash), named explicitly: usage must land on the partition the platform's own producers pick for the
-   * same customer id, because topics are co-partitioned by customer.
+   * same customer id, because topics are co-partitioned by customer. The runtime checks it: a record whose customer id
+   * hashes to another partition goes to the dead-letter topic as WRONG_PARTITION.
    */
   static create(kafka: Kafka, options: UsageProducerOptions = {}): UsageProducer {
     return new UsageProducer(

@@ -29,7 +29,7 @@ function balanceOf(state: Account): Big {
 }
 
 export const accountDecider: Decider<AccountCommand, AccountEvent, Account> = {
-  initialState: { status: 'new' },
+  initialState: () => ({ status: 'new' }),
   decide(command, state) {
     if (command.amount.lte(0)) throw new NonPositiveAmount(command.amount);
     const balance = balanceOf(state);

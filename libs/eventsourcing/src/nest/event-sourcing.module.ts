@@ -58,10 +58,11 @@ class HealthController {
     return { status: 'ok', service: this.telemetry.serviceName };
   }
 
-  /** Readiness: only after every assigned partition has been rebuilt from the log. */
+  /** Readiness: every assigned partition rebuilt from the log, no input being retried, no service-specific reason. */
   @Get('ready')
   async ready() {
-    if (!(await this.runtime.isReady())) throw new ServiceUnavailableException({ status: 'rebuilding' });
+    const reason = await this.runtime.notReadyReason();
+    if (reason !== undefined) throw new ServiceUnavailableException({ status: 'not ready', reason });
     return { status: 'ready', partitions: this.runtime.assignedPartitions() };
   }
 

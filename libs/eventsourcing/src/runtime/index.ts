@@ -8,3 +8,5 @@ export * from './metrics';
 export * from './partition-worker';
 export * from './service-runtime';
 export * from './avro-codecs';
+export * from './key-partition';
+export * from './slice-stager';

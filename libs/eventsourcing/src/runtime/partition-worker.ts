@@ -1,24 +1,15 @@
-import { context, SpanKind, trace, Tracer } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
-import { extractTraceContext, injectTraceContext } from '@billing/telemetry';
-import { DomainError, InvariantViolation } from '../decider';
 import { RuntimeMetrics } from './metrics';
 import { readPartitionsToEnd } from './partition-reader';
+import { PartitionCounts, SliceStager, StagedSlice } from './slice-stager';
 import { SnapshotStore } from './snapshot-store';
-import { EventMetadata, InputRecord, RoutedCommand, RuntimeOptions, ServiceDefinition } from './types';
+import { InputRecord, RuntimeOptions, ServiceDefinition } from './types';
 
 export interface WorkerLogger {
   info(message: string, fields?: object): void;
   warn(message: string, fields?: object): void;
   error(message: string, fields?: object): void;
-}
-
-interface StagedEvent<E, S> {
-  readonly aggregateKey: string;
-  readonly event: E;
-  readonly stateAfter: S;
-  readonly metadata: EventMetadata;
-  readonly headers: Record<string, string | Buffer>;
 }
 
 /**
@@ -31,6 +22,10 @@ interface StagedEvent<E, S> {
  * worker fences its predecessor (same transactional id), folds its own log and skips every input at or below
  * the recorded position. We do not use sendOffsets: kafkajs issue #430 (CONCURRENT_TRANSACTIONS not retried in
  * addOffsetsToTxn) cannot bite a transaction that never adds offsets.
+ *
+ * A slice goes through two steps: SliceStager.stage (pure with respect to this worker: reads the committed state,
+ * returns what to write and the states to take on) and commit (one transaction; only after it commits do the
+ * states, positions and own offset move), so a failed transaction leaves the worker exactly as it was.
  */
 export class PartitionWorker<C, E, S> {
   private readonly states = new Map<string, S>();
@@ -46,8 +41,9 @@ export class PartitionWorker<C, E, S> {
   private live = false;
   /** Batches of different input topics for the same partition may arrive concurrently; one transaction at a time. */
   private serial: Promise<void> = Promise.resolve();
-  private readonly tracer: Tracer;
-  private readonly bindings: Map<string, ServiceDefinition<C, E, S>['inputs'][number]>;
+  /** Set while an input is retried for a reason that is not its fault: the partition is not ready meanwhile. */
+  private retrying: string | undefined;
+  private readonly stager: SliceStager<C, E, S>;
 
   constructor(
     private readonly definition: ServiceDefinition<C, E, S>,
@@ -57,9 +53,9 @@ export class PartitionWorker<C, E, S> {
     private readonly options: RuntimeOptions,
     private readonly metrics: RuntimeMetrics,
     private readonly logger: WorkerLogger,
+    partitionCounts: PartitionCounts,
   ) {
-    this.tracer = trace.getTracer(definition.name);
-    this.bindings = new Map(definition.inputs.map((b) => [b.topic, b]));
+    this.stager = new SliceStager(definition, partition, options, metrics, logger, trace.getTracer(definition.name), partitionCounts);
   }
 
   get isBroken(): boolean {
@@ -102,7 +98,7 @@ export class PartitionWorker<C, E, S> {
             if (!message.value || !message.key) continue;
             const key = message.key.toString();
             const event = await eventCodec.decode(message.value);
-            this.states.set(key, decider.evolve(this.states.get(key) ?? decider.initialState, event));
+            this.states.set(key, decider.evolve(this.states.get(key) ?? decider.initialState(), event));
             this.ownOffset = BigInt(message.offset);
             this.eventsApplied++;
             replayed++;
@@ -144,12 +140,17 @@ export class PartitionWorker<C, E, S> {
     return [...this.states.keys()];
   }
 
+  /** Why the partition is not ready (an input being retried), or undefined. */
+  notReadyReason(): string | undefined {
+    return this.retrying;
+  }
+
   /** Decides and appends a batch of input records from one input topic partition. */
   async process(records: readonly InputRecord[], heartbeat: () => Promise<void>): Promise<void> {
     const run = async () => {
       if (this.broken || !this.producer) throw new Error(`worker for partition ${this.partition} is not usable`);
       for (let i = 0; i < records.length; i += this.options.batchRecordsMax) {
-        await this.processSlice(records.slice(i, i + this.options.batchRecordsMax));
+        await this.processSlice(records.slice(i, i + this.options.batchRecordsMax), heartbeat);
         await heartbeat();
       }
     };
@@ -158,104 +159,34 @@ export class PartitionWorker<C, E, S> {
     return turn;
   }
 
-  private async processSlice(records: readonly InputRecord[]): Promise<void> {
+  private async processSlice(records: readonly InputRecord[], heartbeat: () => Promise<void>): Promise<void> {
     const started = Date.now();
+    const staged = await this.stager.stage(records, this, {
+      heartbeat,
+      isStopped: () => this.broken,
+      onRetrying: (reason) => { this.retrying = reason; },
+    });
+    if (staged.skipped > 0) this.metrics.recordsSkipped.add(staged.skipped, this.metrics.labels({ topic: records[0].topic }));
+    if (staged.positions.size === 0) return;
+    await this.commit(staged);
+
+    const labels = this.metrics.labels({ topic: records[0].topic });
+    this.metrics.transactions.add(1, this.metrics.labels({ outcome: 'committed' }));
+    this.metrics.recordsIn.add(records.length - staged.skipped, labels);
+    this.metrics.eventsOut.add(staged.events.length, this.metrics.labels());
+    this.metrics.batchDuration.record(Date.now() - started, this.metrics.labels());
+    for (const letter of staged.deadLetters) this.metrics.deadLetters.add(1, this.metrics.labels({ reason: letter.reasonCode }));
+    if (this.eventsSinceSnapshot >= this.options.snapshotEveryEvents) await this.snapshot();
+  }
+
+  /** Writes a staged slice in one transaction; only once it committed does the in-memory state move. */
+  private async commit(staged: StagedSlice<S>): Promise<void> {
     const { definition } = this;
-    const staged = new Map<string, S>();
-    const stagedEvents: StagedEvent<E, S>[] = [];
-    const deadLetters: Message[] = [];
-    const lastOffsetByTopic = new Map<string, string>();
-    let skipped = 0;
-
-    for (const record of records) {
-      const processedUpTo = this.positions.get(record.topic);
-      if (processedUpTo !== undefined && BigInt(record.offset) <= processedUpTo) {
-        skipped++;
-        continue;
-      }
-      lastOffsetByTopic.set(record.topic, record.offset);
-      const parentContext = extractTraceContext(record.headers as never);
-      const span = this.tracer.startSpan(`${definition.name} process ${record.topic}`, { kind: SpanKind.CONSUMER }, parentContext);
-      const spanContext = trace.setSpan(parentContext, span);
-      try {
-        const binding = this.bindings.get(record.topic);
-        if (!binding) throw new Error(`no input binding for topic ${record.topic}`);
-        let routed: readonly RoutedCommand<C>[];
-        try {
-          routed = await binding.toCommands(record);
-        } catch (error) {
-          if (error instanceof InvariantViolation) throw error;
-          deadLetters.push(await this.deadLetter(record, error));
-          continue;
-        }
-        let index = 0;
-        for (const route of routed) {
-          const keys = 'broadcast' in route ? this.allAggregateKeys(staged) : [route.aggregateKey];
-          for (const aggregateKey of keys) {
-            const before = staged.get(aggregateKey) ?? this.states.get(aggregateKey) ?? definition.decider.initialState;
-            let events: readonly E[];
-            try {
-              events = definition.decider.decide(route.command, before);
-            } catch (error) {
-              if (error instanceof InvariantViolation || !(error instanceof DomainError)) throw error;
-              deadLetters.push(await this.deadLetter(record, error, aggregateKey, (route.command as { now?: string }).now));
-              continue;
-            }
-            let after = before;
-            for (const event of events) {
-              after = definition.decider.evolve(after, event);
-              const eventId = `${definition.name}:${record.topic}:${record.partition}:${record.offset}:${index++}`;
-              const headers = injectTraceContext(spanContext, {
-                'billing-event-id': eventId,
-                'billing-causation': `${record.topic}:${record.partition}:${record.offset}`,
-              });
-              stagedEvents.push({
-                aggregateKey,
-                event,
-                stateAfter: after,
-                headers,
-                metadata: {
-                  eventId,
-                  aggregateKey,
-                  causationId: headerString(record.headers['billing-event-id']) ?? `${record.topic}:${record.partition}:${record.offset}`,
-                  correlationId: headerString(record.headers['billing-correlation-id']) ?? eventId,
-                  recordedAt: new Date((route.command as { now: string }).now),
-                },
-              });
-            }
-            if (events.length > 0) staged.set(aggregateKey, after);
-          }
-        }
-      } finally {
-        span.end();
-      }
-    }
-    if (skipped > 0) this.metrics.recordsSkipped.add(skipped, this.metrics.labels({ topic: records[0].topic }));
-    if (lastOffsetByTopic.size === 0) return;
-
-    const eventMessages: Message[] = [];
-    const extraByTopic = new Map<string, Message[]>();
-    for (const staged_ of stagedEvents) {
-      const value = await definition.eventCodec.encode(staged_.event, staged_.metadata);
-      eventMessages.push({ key: staged_.aggregateKey, value, headers: staged_.headers, partition: this.partition });
-      if (definition.extraOutputs) {
-        for (const extra of await definition.extraOutputs(staged_.aggregateKey, staged_.event, staged_.stateAfter)) {
-          const list = extraByTopic.get(extra.topic) ?? [];
-          list.push({ key: extra.key, value: extra.value, headers: { ...staged_.headers, ...(extra.headers ?? {}) }, partition: this.partition });
-          extraByTopic.set(extra.topic, list);
-        }
-      }
-    }
-    const positionMessages: Message[] = [];
-    for (const [topic, offset] of lastOffsetByTopic) {
-      const value = await definition.positionCodec.encode({ inputTopic: topic, partition: this.partition, offset });
-      positionMessages.push({ key: `${topic}:${this.partition}`, value, partition: this.partition });
-    }
     const topicMessages = [
-      { topic: definition.eventTopic, messages: eventMessages },
-      ...[...extraByTopic].map(([topic, messages]) => ({ topic, messages })),
-      { topic: definition.deadLetterTopic, messages: deadLetters },
-      { topic: definition.positionsTopic, messages: positionMessages },
+      { topic: definition.eventTopic, messages: [...staged.events] },
+      ...[...staged.extras].map(([topic, messages]) => ({ topic, messages: [...messages] })),
+      { topic: definition.deadLetterTopic, messages: staged.deadLetters.map((d) => d.message) },
+      { topic: definition.positionsTopic, messages: [...staged.positionMessages] },
     ].filter((t) => t.messages.length > 0);
 
     const transaction = await this.producer!.transaction();
@@ -280,22 +211,11 @@ export class PartitionWorker<C, E, S> {
       }
       throw error;
     }
-    // Only now, with the transaction committed, does the in-memory state move.
-    for (const [key, state] of staged) this.states.set(key, state);
-    for (const [topic, offset] of lastOffsetByTopic) this.positions.set(topic, BigInt(offset));
+    for (const [key, state] of staged.states) this.states.set(key, state);
+    for (const [topic, offset] of staged.positions) this.positions.set(topic, BigInt(offset));
     if (ownOffset !== undefined) this.ownOffset = ownOffset;
-    this.eventsApplied += BigInt(eventMessages.length);
-    this.eventsSinceSnapshot += eventMessages.length;
-
-    const labels = this.metrics.labels({ topic: records[0].topic });
-    this.metrics.transactions.add(1, this.metrics.labels({ outcome: 'committed' }));
-    this.metrics.recordsIn.add(records.length - skipped, labels);
-    this.metrics.eventsOut.add(eventMessages.length, this.metrics.labels());
-    this.metrics.batchDuration.record(Date.now() - started, this.metrics.labels());
-    for (const letter of deadLetters) {
-      this.metrics.deadLetters.add(1, this.metrics.labels({ reason: headerString(letter.headers?.['billing-reason-code']) ?? 'UNKNOWN' }));
-    }
-    if (this.eventsSinceSnapshot >= this.options.snapshotEveryEvents) await this.snapshot();
+    this.eventsApplied += BigInt(staged.events.length);
+    this.eventsSinceSnapshot += staged.events.length;
   }
 
   /**
@@ -332,44 +252,6 @@ export class PartitionWorker<C, E, S> {
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
   }
-
-  private allAggregateKeys(staged: Map<string, S>): string[] {
-    return [...new Set([...this.states.keys(), ...staged.keys()])];
-  }
-
-  private async deadLetter(record: InputRecord, error: unknown, aggregateKey?: string, commandNow?: string): Promise<Message> {
-    const reasonCode = error instanceof DomainError ? error.reasonCode : 'PROCESSING_ERROR';
-    const reasonMessage = error instanceof Error ? error.message : String(error);
-    if (!(error instanceof DomainError)) {
-      this.logger.error('unexpected error on an input record; sent to the dead-letter topic', {
-        topic: record.topic, partition: record.partition, offset: record.offset, error: reasonMessage,
-      });
-    }
-    const originalHeaders: Record<string, Buffer> = {};
-    for (const [k, v] of Object.entries(record.headers)) {
-      const first = Array.isArray(v) ? v[0] : v;
-      if (first !== undefined) originalHeaders[k] = Buffer.isBuffer(first) ? first : Buffer.from(String(first));
-    }
-    const value = await this.definition.deadLetterCodec.encode({
-      originalTopic: record.topic,
-      originalPartition: record.partition,
-      originalOffset: record.offset,
-      originalKey: record.key,
-      originalValue: record.value ?? Buffer.alloc(0),
-      originalHeaders,
-      reasonCode,
-      reasonMessage: aggregateKey ? `${reasonMessage} (aggregate ${aggregateKey})` : reasonMessage,
-      // Platform time, not the wall clock: a replay onto fresh topics writes the same bytes.
-      failedAt: commandNow !== undefined ? new Date(commandNow) : new Date(Number(record.timestamp)),
-      service: this.definition.name,
-    });
-    return {
-      key: `${record.topic}-${record.partition}-${record.offset}`,
-      value,
-      partition: this.partition,
-      headers: { 'billing-reason-code': reasonCode, ...injectTraceContext(context.active(), {}) },
-    };
-  }
 }
 
 type TopicMessages = { topic: string; messages: Message[] };
@@ -401,10 +283,4 @@ export function chunkBySize(topicMessages: readonly TopicMessages[], maxBytes: n
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
-}
-
-function headerString(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : first.toString();
 }

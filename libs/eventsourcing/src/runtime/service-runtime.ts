@@ -1,7 +1,7 @@
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { JsonLogger, telemetryApi } from '@billing/telemetry';
-import { InvariantViolation } from '../decider';
+import { InvariantViolation } from '@billing/errors';
 import { CoPartitionedAssigner } from './copartitioned-assigner';
 import { RuntimeMetrics } from './metrics';
 import { PartitionWorker, WorkerLogger } from './partition-worker';
@@ -34,6 +34,8 @@ export class ServiceRuntime<C, E, S> {
   private readonly consumedUpTo = new Map<string, bigint>();
   private joined = false;
   private stopping = false;
+  /** Partition counts of the input topics, fetched once per topic (to check that keys arrive where they hash). */
+  private readonly partitionCounts = new Map<string, Promise<number>>();
 
   constructor(private readonly definition: ServiceDefinition<C, E, S>, private readonly deps: ServiceRuntimeDependencies) {
     this.options = { ...defaultRuntimeOptions, ...deps.options };
@@ -42,14 +44,25 @@ export class ServiceRuntime<C, E, S> {
     this.snapshots = new SnapshotStore(deps.dataSource, definition.name);
   }
 
-  /** Ready once the consumer joined its group and every assigned partition is rebuilt. */
+  /**
+   * Ready once the consumer joined its group, every assigned partition is rebuilt and none is retrying an input,
+   * and the service itself has no reason not to be (ServiceDefinition.notReadyReason).
+   */
   async isReady(): Promise<boolean> {
-    if (!this.joined || this.stopping) return false;
-    for (const p of this.assigned) {
+    return (await this.notReadyReason()) === undefined;
+  }
+
+  /** Why the service is not ready, or undefined when it is (what /ready reports). */
+  async notReadyReason(): Promise<string | undefined> {
+    if (this.stopping) return 'stopping';
+    if (!this.joined) return 'joining the consumer group';
+    for (const p of [...this.assigned].sort((a, b) => a - b)) {
       const entry = this.workers.get(p);
-      if (!entry || !entry.rebuilt || entry.worker.isBroken) return false;
+      if (!entry || !entry.rebuilt || entry.worker.isBroken) return `partition ${p} rebuilding`;
+      const retrying = entry.worker.notReadyReason();
+      if (retrying) return `partition ${p} ${retrying}`;
     }
-    return true;
+    return this.definition.notReadyReason?.();
   }
 
   /** Resolves when ready, or rejects after timeoutMs. */
@@ -156,7 +169,7 @@ export class ServiceRuntime<C, E, S> {
   private ensureWorker(partition: number, heartbeat?: () => Promise<void>) {
     let entry = this.workers.get(partition);
     if (!entry || entry.worker.isBroken) {
-      const worker = new PartitionWorker(this.definition, partition, this.deps.kafka, this.snapshots, this.options, this.metrics, this.logger);
+      const worker = new PartitionWorker(this.definition, partition, this.deps.kafka, this.snapshots, this.options, this.metrics, this.logger, (topic) => this.partitionCountOf(topic));
       const started = worker.start(heartbeat);
       const created = { worker, started, rebuilt: false };
       started.then(
@@ -177,6 +190,16 @@ export class ServiceRuntime<C, E, S> {
       this.workers.set(partition, entry);
     }
     return entry;
+  }
+
+  private partitionCountOf(topic: string): Promise<number> {
+    let count = this.partitionCounts.get(topic);
+    if (!count) {
+      count = fetchPartitionCount(this.deps.kafka, topic);
+      count.catch(() => this.partitionCounts.delete(topic)); // a failed fetch is retried next time
+      this.partitionCounts.set(topic, count);
+    }
+    return count;
   }
 
   private async onBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -205,10 +228,14 @@ export class ServiceRuntime<C, E, S> {
         this.logger.error('invariant violated; stopping the service', { error: error.message, partition: batch.partition });
         (this.deps.onFatal ?? defaultFatal)(error);
       }
-      // The transaction failed: state may be ahead of the log. Drop the worker; the batch is redelivered and a
-      // fresh worker rebuilds from the log and skips what is already there.
+      // The transaction failed. The worker's state did not move (it moves only after a commit), but its producer
+      // may be fenced or in an abortable state: drop it; the batch is redelivered and a fresh worker rebuilds from
+      // the log and skips what is already there.
       this.workers.delete(batch.partition);
       await entry.worker.stop();
+      // kafkajs stops the consumer for good on a non-retriable error from eachBatch (a broker refusing a record
+      // inside the transaction): hand it a retriable one so the batch is retried instead.
+      if ((error as { retriable?: unknown }).retriable === false) throw new BatchFailed(batch.partition, error);
       throw error;
     }
     const last = batch.messages[batch.messages.length - 1].offset;
@@ -216,6 +243,27 @@ export class ServiceRuntime<C, E, S> {
     this.metrics.setLag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n));
     // Consumer offsets are a fetch hint only (the positions topic is the truth), so a lost commit costs a skip, never a duplicate.
     await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]).catch(() => undefined);
+  }
+}
+
+/** A batch whose transaction failed for good; retriable for kafkajs, so the consumer retries it rather than crash. */
+class BatchFailed extends Error {
+  readonly retriable = true;
+  constructor(partition: number, error: unknown) {
+    super(`partition ${partition}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    this.name = 'BatchFailed';
+  }
+}
+
+async function fetchPartitionCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    if (!metadata || metadata.partitions.length === 0) throw new Error(`no partitions in the metadata of ${topic}`);
+    return metadata.partitions.length;
+  } finally {
+    await admin.disconnect();
   }
 }
 

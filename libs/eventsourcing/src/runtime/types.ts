@@ -21,12 +21,18 @@ export interface InputBinding<C> {
   readonly topic: string;
   /**
    * Decodes a record and maps it to commands. Throws a DomainError for bad input (it goes to the dead-letter
-   * topic); returns [] for records the service has no interest in.
+   * topic); returns [] for records the service has no interest in. Any other error (a registry outage) is
+   * retried with backoff without moving the position: the input is consumed only when the input is at fault.
+   * A keyed command's aggregateKey must hash (Kafka's murmur2 partitioner) to the record's partition, else the
+   * record goes to the dead-letter topic as WRONG_PARTITION; broadcast commands are exempt.
    */
   toCommands(record: InputRecord): Promise<readonly RoutedCommand<C>[]>;
 }
 
-/** Metadata the runtime gives the event codec: ids and causation are derived from the input position, so they are deterministic. */
+/**
+ * Metadata the runtime gives the event codec: ids and causation are derived from the input position and
+ * recordedAt is the command's platform time (`now`), so replaying the same inputs gives the same bytes.
+ */
 export interface EventMetadata {
   readonly eventId: string;
   readonly aggregateKey: string;
@@ -61,6 +67,7 @@ export interface DeadLetter {
   readonly originalHeaders: Record<string, Buffer>;
   readonly reasonCode: string;
   readonly reasonMessage: string;
+  /** The failing command's platform time, or the input record's broker timestamp when no command was made: never the wall clock. */
   readonly failedAt: Date;
   readonly service: string;
 }
@@ -93,7 +100,10 @@ export interface ServiceDefinition<C, E, S> {
   readonly stateCodec: StateCodec<S>;
   /** Extra records an event causes on other owned topics (e.g. a compacted balances topic); written in the same transaction. */
   extraOutputs?(aggregateKey: string, event: E, stateAfter: S): Promise<readonly OutputRecord[]>;
-  /** Why the service cannot serve now (undefined = ready), consulted by ServiceRuntime.isReady(). */
+  /**
+   * A service-specific reason not to be ready (a stalled platform clock, say), or undefined when there is none.
+   * ServiceRuntime.isReady() consults it and /ready reports it.
+   */
   notReadyReason?(): string | undefined;
 }
 
@@ -108,6 +118,10 @@ export interface RuntimeOptions {
   readonly maxBytesPerPartition: number;
   /** Bytes per produce request inside a transaction; below the broker's message.max.bytes (1 MiB by default). */
   readonly sendBytesMax: number;
+  /** First wait before retrying an input whose mapping failed for a reason that is not the input's fault (a registry outage). */
+  readonly inputRetryInitialMs: number;
+  /** The retry wait doubles up to this cap; the partition reports not ready while it retries. */
+  readonly inputRetryMaxMs: number;
 }
 
 export const defaultRuntimeOptions: RuntimeOptions = {
@@ -118,6 +132,8 @@ export const defaultRuntimeOptions: RuntimeOptions = {
   partitionsConsumedConcurrently: 1,
   maxBytesPerPartition: 1_048_576,
   sendBytesMax: 900 * 1024,
+  inputRetryInitialMs: 100,
+  inputRetryMaxMs: 30_000,
 };
 
 /**

@@ -87,7 +87,7 @@ describe('contracts mappers', () => {
   });
 
   it('round-trips every contract event through contracts.events.v1 bytes unchanged', async () => {
-    let state = contractsDecider.initialState;
+    let state = contractsDecider.initialState();
     const events: ContractEvent[] = [];
     for (const command of [acmeClosedWon, acmeFebruaryAmendment, { ...acmeFebruaryAmendment, type: 'DealRenewed' as const, dealEventId: 'crm-evt-3', termMonths: 12, terms: null }, { ...acmeFebruaryAmendment, type: 'DealCancelled' as const, dealEventId: 'crm-evt-4', effectiveDate: '2027-06-01', reason: 'merger' }]) {
       const decided = contractsDecider.decide(command, state);

@@ -70,7 +70,7 @@ function contractEvents(): ContractEvent[] {
   const amended: ContractCommand = { ...created, type: 'DealAmended', dealEventId: 'crm-evt-2', now: '2026-03-01T00:00:00.000Z', effectiveDate: '2026-04-01', terms: { ...everyTerm, paymentTermsDays: 30 } };
   const renewed: ContractCommand = { ...created, type: 'DealRenewed', dealEventId: 'crm-evt-3', now: '2026-12-01T00:00:00.000Z', termMonths: 12, terms: null };
   const cancelled: ContractCommand = { ...acmeCancellation, effectiveDate: '2027-06-01', now: '2027-01-15T00:00:00.000Z' };
-  let state = contractsDecider.initialState;
+  let state = contractsDecider.initialState();
   const events: ContractEvent[] = [];
   for (const command of [created, amended, renewed, cancelled]) {
     const decided = contractsDecider.decide(command, state);

@@ -7,7 +7,7 @@ import { ContractsState, initialContractsState } from './state';
 
 /** The contracts service's decider; its state is per customer account (the topics' key). */
 export const contractsDecider: Decider<ContractCommand, ContractEvent, ContractsState> = {
-  initialState: initialContractsState,
+  initialState: () => structuredClone(initialContractsState),
   decide,
   evolve,
 };

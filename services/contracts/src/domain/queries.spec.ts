@@ -14,7 +14,7 @@ const given = specFor(contractsDecider);
 
 /** Plays commands through decide + evolve, as the runtime does. */
 function play(...commands: Parameters<typeof contractsDecider.decide>[0][]): ContractsState {
-  let state = contractsDecider.initialState;
+  let state = contractsDecider.initialState();
   for (const command of commands) state = fold(contractsDecider, contractsDecider.decide(command, state), state);
   return state;
 }

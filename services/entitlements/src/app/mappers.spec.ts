@@ -34,7 +34,7 @@ describe('entitlements mappers', () => {
       usage('u-late', '1', '2026-01-31T23:00:00Z'),
       tick('2026-02-01T00:00:00.000Z'),
     ];
-    let state = entitlementsDecider.initialState;
+    let state = entitlementsDecider.initialState();
     const events: EntitlementEvent[] = [];
     for (const command of commands) {
       const decided = entitlementsDecider.decide(command, state);

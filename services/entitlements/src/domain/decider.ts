@@ -9,7 +9,7 @@ import { EntitlementsState, HELD_USAGE_MAX_DEFAULT, initialEntitlementsState } f
 export function entitlementsDeciderWith(options: DecideOptions): Decider<EntitlementCommand, EntitlementEvent, EntitlementsState> {
   invariant(Number.isSafeInteger(options.heldUsageMax) && options.heldUsageMax >= 0, `heldUsageMax ${options.heldUsageMax} is not a non-negative integer`);
   return {
-    initialState: initialEntitlementsState,
+    initialState: () => structuredClone(initialEntitlementsState),
     decide: (command, state) => decide(command, state, options),
     evolve,
   };

@@ -20,7 +20,7 @@ const februaryGrants = (billingAlignment: ContractGrants['billingAlignment']): C
 });
 
 function play(commands: EntitlementCommand[]): EntitlementEvent[] {
-  let state = entitlementsDecider.initialState;
+  let state = entitlementsDecider.initialState();
   const events: EntitlementEvent[] = [];
   for (const command of commands) {
     for (const event of entitlementsDecider.decide(command, state)) {

@@ -44,7 +44,7 @@ function playChecking(
       expiresOn: `2026-0${1 + credit.months}-01`, priority: credit.priority, lowBalanceUnits: new Big('100'),
     })),
   };
-  let state = fold(entitlementsDecider, entitlementsDecider.decide({ ...acmeTermsReceived, grants }, entitlementsDecider.initialState));
+  let state = fold(entitlementsDecider, entitlementsDecider.decide({ ...acmeTermsReceived, grants }, entitlementsDecider.initialState()));
   let clock = Date.parse('2026-01-01T00:00:00Z');
   const end = Date.parse('2026-07-01T00:00:00Z');
   steps.forEach((step, index) => {
@@ -86,7 +86,7 @@ describe('entitlements properties', () => {
   it('the allowance is exhausted at most once per period, at the event where consumption crosses it', () => {
     fc.assert(
       fc.property(grantsArbitrary, fc.array(stepArbitrary, { maxLength: 60 }), (grantsInput, steps) => {
-        let state = fold(entitlementsDecider, entitlementsDecider.decide({ ...acmeTermsReceived, grants: { ...acmeGrants, metered: [{ ...acmeGrants.metered[0], ...grantsInput }] } }, entitlementsDecider.initialState));
+        let state = fold(entitlementsDecider, entitlementsDecider.decide({ ...acmeTermsReceived, grants: { ...acmeGrants, metered: [{ ...acmeGrants.metered[0], ...grantsInput }] } }, entitlementsDecider.initialState()));
         let clock = Date.parse('2026-01-01T00:00:00Z');
         steps.forEach((step, index) => {
           clock += step.minutes * 60_000;

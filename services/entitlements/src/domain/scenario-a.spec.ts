@@ -27,7 +27,7 @@ function januaryUsage(): EntitlementCommand[] {
 }
 
 function run(commands: EntitlementCommand[]): { events: EntitlementEvent[]; state: EntitlementsState } {
-  let state = entitlementsDecider.initialState;
+  let state = entitlementsDecider.initialState();
   const events: EntitlementEvent[] = [];
   for (const command of commands) {
     const decided = entitlementsDecider.decide(command, state);

@@ -124,7 +124,7 @@ describe('metering mappers', () => {
       commandFromUsageEvent(usageRecord('u-2', '0.000000000001', '2026-01-31T23:59:30.000Z'), '2026-02-01T02:00:00.000Z'),
       terminated,
     ];
-    let state = meteringDecider.initialState;
+    let state = meteringDecider.initialState();
     const events: MeteringEvent[] = [];
     for (const command of commands) {
       for (const event of meteringDecider.decide(command, state)) {

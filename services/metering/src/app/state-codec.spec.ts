@@ -16,7 +16,7 @@ function stateWithOpenEndedContract(): MeteringState {
       quantity: new Big('12.5'), eventTime: '2026-01-14T00:00:00.000Z', properties: {},
     },
   ];
-  let state = meteringDecider.initialState;
+  let state = meteringDecider.initialState();
   for (const command of commands) for (const event of meteringDecider.decide(command, state)) state = meteringDecider.evolve(state, event);
   return state;
 }

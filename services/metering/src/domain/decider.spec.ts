@@ -78,7 +78,7 @@ function play(commands: readonly (UsageReceived | ClockTicked | ContractTermsRec
   for (const command of commands) {
     const keys = command.type === 'ClockTicked' ? [...states.keys()] : [command.customerId];
     for (const key of keys) {
-      let state = states.get(key) ?? decider.initialState;
+      let state = states.get(key) ?? decider.initialState();
       try {
         const produced = decider.decide(command, state);
         for (const event of produced) state = decider.evolve(state, event);
@@ -89,7 +89,7 @@ function play(commands: readonly (UsageReceived | ClockTicked | ContractTermsRec
       }
     }
   }
-  return { events, rejections, state: states.get(CUSTOMER) ?? decider.initialState };
+  return { events, rejections, state: states.get(CUSTOMER) ?? decider.initialState() };
 }
 
 describe('metering: contract terms', () => {

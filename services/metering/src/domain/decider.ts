@@ -10,7 +10,7 @@ export type MeteringDecider = Decider<MeteringCommand, MeteringEvent, MeteringSt
 /** Metering's decider for one customer account (the aggregate key of usage.events.v1 and metering.usage.v1). */
 export function createMeteringDecider(config: MeteringConfig = defaultMeteringConfig): MeteringDecider {
   return {
-    initialState: initialMeteringState,
+    initialState: () => ({ ...initialMeteringState }),
     decide: (command, state) => decideMetering(command, state, config),
     evolve: (state, event) => evolveMetering(state, event, config),
   };

@@ -112,7 +112,7 @@ describe('rating mappers', () => {
       terminated,
       tick('2026-06-01T01:00:00.000Z'),
     ];
-    let state = ratingDecider.initialState;
+    let state = ratingDecider.initialState();
     const events: RatingEvent[] = [];
     for (const command of commands) {
       for (const event of ratingDecider.decide(command, state)) {
@@ -146,8 +146,8 @@ describe('rating mappers', () => {
     const usageCommands = await Promise.all(
       early.map(async (record) => commandFromMeteringEvent((await codec.decode<wire.MeteringEvent>(await codec.encode('metering.usage.v1-value', record), 'metering.usage.v1-value')).value)),
     );
-    let state = ratingDecider.initialState;
-    let rebuilt = ratingDecider.initialState;
+    let state = ratingDecider.initialState();
+    let rebuilt = ratingDecider.initialState();
     for (const command of usageCommands) {
       if (command === null) throw new Error('expected usage');
       for (const event of ratingDecider.decide(command, state)) {

@@ -11,7 +11,7 @@ export type RatingDecider = Decider<RatingCommand, RatingEvent, RatingState>;
 export function createRatingDecider(config: RatingConfig = defaultRatingConfig): RatingDecider {
   invariant(Number.isSafeInteger(config.heldUsageMax) && config.heldUsageMax > 0, `heldUsageMax must be a positive integer, not ${config.heldUsageMax}`);
   return {
-    initialState: initialRatingState,
+    initialState: () => ({ ...initialRatingState }),
     decide: (command, state) => decideRating(command, state, config),
     evolve: (state, event) => evolveRating(state, event, config),
   };

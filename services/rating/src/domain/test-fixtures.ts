@@ -88,7 +88,7 @@ export function spread(total: string, events: number, from: string, to: string):
 
 /** Decides and evolves commands in order on one customer's state, collecting events and rejections. */
 export function play(commands: readonly RatingCommand[], decider: RatingDecider = ratingDecider, from?: RatingState) {
-  let state = from ?? decider.initialState;
+  let state = from ?? decider.initialState();
   const events: RatingEvent[] = [];
   const rejections: string[] = [];
   for (const command of commands) {
