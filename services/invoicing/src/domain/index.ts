@@ -1,0 +1,12 @@
+export * from './commands';
+export * from './events';
+export * from './errors';
+export * from './billing-cycle';
+export * from './proration';
+export * from './tax';
+export * from './numbering';
+export { draftInvoice, assertInvoiceTotals, type BillingGroup } from './invoice-draft';
+export { type DraftLine, fullPeriodAmountOn } from './recurring-lines';
+export { lateUsageLabel } from './usage-lines';
+export * from './state';
+export { createInvoicingDecider, invoicingDecider, type InvoicingDecider } from './decider';

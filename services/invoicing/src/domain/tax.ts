@@ -1,0 +1,91 @@
+import { Big, roundToMinorUnit } from '@billing/money';
+import { UnknownTaxJurisdiction } from './errors';
+import type { InvoiceTax } from './events';
+
+/** What a tax provider is asked for one invoice (tax is per invoice, on its taxable subtotal). */
+export interface TaxRequest {
+  readonly customerId: string;
+  readonly sellerEntity: string;
+  readonly jurisdiction: string;
+  readonly taxExempt: boolean;
+  readonly exemptionCertificate: string | null;
+  readonly currency: string;
+  readonly invoiceDate: string;
+  readonly taxableSubtotal: Big;
+}
+
+export interface TaxRate {
+  readonly jurisdiction: string;
+  /** 0.08875 for 8.875%; 0 when exempt. */
+  readonly rate: Big;
+  readonly exempt: boolean;
+  readonly exemptionCertificate: string | null;
+}
+
+/**
+ * The tax port. The decider receives it through its configuration and calls it while deciding, so it must be pure
+ * (a replay asks it again and must get the same rate): an external provider's adapter answers from rates it recorded.
+ * It returns a rate, never an amount: invoicing rounds the tax once, itself.
+ */
+export interface TaxProvider {
+  readonly name: string;
+  rateFor(request: TaxRequest): TaxRate;
+}
+
+export interface TaxTableEntry {
+  readonly jurisdiction: string;
+  readonly rate: Big;
+  /** [effectiveFrom, effectiveUntil), ISO dates; null: open-ended. */
+  readonly effectiveFrom: string;
+  readonly effectiveUntil: string | null;
+}
+
+export const TAX_TABLE_ENTRIES_MAX = 10_000;
+
+/** The built-in default: New York City sales tax, German and a few other VAT rates. */
+export const BUILT_IN_TAX_TABLE: readonly TaxTableEntry[] = [
+  { jurisdiction: 'US-NY-NYC', rate: new Big('0.08875'), effectiveFrom: '2009-08-01', effectiveUntil: null },
+  { jurisdiction: 'US-CA-SF', rate: new Big('0.08625'), effectiveFrom: '2020-10-01', effectiveUntil: null },
+  { jurisdiction: 'DE', rate: new Big('0.19'), effectiveFrom: '2021-01-01', effectiveUntil: null },
+  { jurisdiction: 'FR', rate: new Big('0.20'), effectiveFrom: '2014-01-01', effectiveUntil: null },
+  { jurisdiction: 'GB', rate: new Big('0.20'), effectiveFrom: '2011-01-04', effectiveUntil: null },
+];
+
+/** A table provider: the rate in effect on the invoice date; exempt customers (with a certificate: see terms checks) pay none. */
+export function taxTableProvider(table: readonly TaxTableEntry[], name = 'table'): TaxProvider {
+  if (table.length > TAX_TABLE_ENTRIES_MAX) throw new RangeError(`tax table has more than ${TAX_TABLE_ENTRIES_MAX} entries`);
+  return {
+    name,
+    rateFor(request: TaxRequest): TaxRate {
+      const entry = table.find(
+        (candidate) =>
+          candidate.jurisdiction === request.jurisdiction &&
+          candidate.effectiveFrom <= request.invoiceDate &&
+          (candidate.effectiveUntil === null || request.invoiceDate < candidate.effectiveUntil),
+      );
+      if (request.taxExempt) {
+        return { jurisdiction: request.jurisdiction, rate: new Big(0), exempt: true, exemptionCertificate: request.exemptionCertificate };
+      }
+      if (entry === undefined) throw new UnknownTaxJurisdiction(request.jurisdiction, request.invoiceDate);
+      return { jurisdiction: entry.jurisdiction, rate: entry.rate, exempt: false, exemptionCertificate: null };
+    },
+  };
+}
+
+export const builtInTaxProvider: TaxProvider = taxTableProvider(BUILT_IN_TAX_TABLE);
+
+/** The invoice's tax: the rate on the exact taxable subtotal, rounded once (ACCEPTANCE: per invoice, on the subtotal). */
+export function taxOf(provider: TaxProvider, request: TaxRequest): InvoiceTax {
+  const rate = provider.rateFor(request);
+  const amountExact = request.taxableSubtotal.times(rate.rate);
+  return {
+    jurisdiction: rate.jurisdiction,
+    rate: rate.rate,
+    exempt: rate.exempt,
+    exemptionCertificate: rate.exemptionCertificate,
+    taxableSubtotal: request.taxableSubtotal,
+    amountExact,
+    amount: roundToMinorUnit(amountExact, request.currency),
+    source: provider.name,
+  };
+}
