@@ -1,5 +1,5 @@
 import { isIsoDate } from '@billing/calendar';
-import { isCurrencyCode } from '@billing/money';
+import { Big, isCurrencyCode } from '@billing/money';
 import { closeBillingDates } from './close-billing';
 import type {
   ContractTerminationReceived,
@@ -39,11 +39,27 @@ function termsProblems(command: ContractVersionReceived): string[] {
   return problems;
 }
 
-function noteVersion(state: InvoicingState, command: ContractVersionReceived): InvoicingEvent[] {
+/** A jurisdiction the tax port cannot rate is rejected with the terms, not months later at the first invoice. */
+function assertTaxable(command: ContractVersionReceived, config: InvoicingConfig): void {
+  const { customer, sellerEntity, currency } = command.terms;
+  config.taxProvider.rateFor({
+    customerId: command.customerId,
+    sellerEntity,
+    jurisdiction: customer.taxJurisdiction,
+    taxExempt: customer.taxExempt,
+    exemptionCertificate: customer.taxExemptionCertificate,
+    currency,
+    invoiceDate: command.effectiveDate,
+    taxableSubtotal: new Big(0),
+  });
+}
+
+function noteVersion(state: InvoicingState, command: ContractVersionReceived, config: InvoicingConfig): InvoicingEvent[] {
   const record = state.contracts.get(command.contractId);
   if (record !== undefined && record.versions.some((version) => version.version >= command.version)) return [];
   const problems = termsProblems(command);
   if (problems.length > 0) throw new InvalidTerms(command.contractId, problems);
+  assertTaxable(command, config);
   if (record === undefined && state.contracts.size >= CONTRACTS_MAX) throw new LimitExceeded('CONTRACTS_MAX', CONTRACTS_MAX, `contract ${command.contractId}`);
   if ((record?.versions.length ?? 0) >= TERMS_VERSIONS_MAX) throw new LimitExceeded('TERMS_VERSIONS_MAX', TERMS_VERSIONS_MAX, `version ${command.version} of ${command.contractId}`);
   const { type: _type, now, ...fields } = command;
@@ -99,7 +115,7 @@ function thenBill(state: InvoicingState, noted: InvoicingEvent[], now: string, c
 export function decideInvoicing(command: InvoicingCommand, state: InvoicingState, config: InvoicingConfig): readonly InvoicingEvent[] {
   switch (command.type) {
     case 'ContractVersionReceived':
-      return thenBill(state, noteVersion(state, command), command.now, config);
+      return thenBill(state, noteVersion(state, command, config), command.now, config);
     case 'ContractTerminationReceived':
       return thenBill(state, noteTermination(state, command), command.now, config);
     case 'PeriodRatedReceived':
