@@ -9,7 +9,7 @@ import type {
   PeriodRatedReceived,
   TrueUpCalculatedReceived,
 } from './commands';
-import { termsAt } from './contract-versions';
+import { InvariantViolation } from '@billing/eventsourcing';
 import { creditNoteFor } from './credit-notes';
 import { InvalidTerms, InvoicingRejection, LimitExceeded, UnknownContract } from './errors';
 import type { InvoicingEvent } from './events';
@@ -17,6 +17,7 @@ import { evolveInvoicing } from './evolve';
 import {
   CONTRACTS_MAX,
   PENDING_LATE_USAGE_MAX,
+  PENDING_TRUE_UPS_MAX,
   PRICE_LINES_MAX,
   RATED_PERIODS_MAX,
   TERMS_VERSIONS_MAX,
@@ -77,8 +78,9 @@ function noteTermination(state: InvoicingState, command: ContractTerminationRece
 /** Rating's figures may arrive before the contract's terms (topics are not ordered): noted anyway, checked when terms are there. */
 function ratedContract(state: InvoicingState, contractId: string, currency: string): ContractRecord | undefined {
   const record = state.contracts.get(contractId);
-  if (record !== undefined && record.versions.length > 0 && termsAt(record, '0000-01-01').currency !== currency) {
-    throw new InvoicingRejection('CURRENCY_MISMATCH', `contract ${contractId} bills in ${termsAt(record, '0000-01-01').currency}, rating sent ${currency}`, { contractId });
+  const billedIn = record === undefined || record.versions.length === 0 ? null : record.versions[record.versions.length - 1].terms.currency;
+  if (billedIn !== null && billedIn !== currency) {
+    throw new InvoicingRejection('CURRENCY_MISMATCH', `contract ${contractId} bills in ${billedIn}, rating sent ${currency}`, { contractId });
   }
   if (record === undefined && state.contracts.size >= CONTRACTS_MAX) throw new LimitExceeded('CONTRACTS_MAX', CONTRACTS_MAX, `contract ${contractId}`);
   return record;
@@ -100,7 +102,8 @@ function noteLateUsage(state: InvoicingState, command: LateUsageRatedReceived): 
 }
 
 function noteTrueUp(state: InvoicingState, command: TrueUpCalculatedReceived): InvoicingEvent[] {
-  ratedContract(state, command.contractId, command.currency);
+  const record = ratedContract(state, command.contractId, command.currency);
+  if ((record?.pendingTrueUps.length ?? 0) >= PENDING_TRUE_UPS_MAX) throw new LimitExceeded('PENDING_TRUE_UPS_MAX', PENDING_TRUE_UPS_MAX, `true-up ${command.poolId}`);
   const { customerId, contractId, poolId, poolStart, poolEnd, periodIds, lines, now } = command;
   return [{ type: 'TrueUpNoted', customerId, contractId, poolId, poolStart, poolEnd, periodIds, lines, notedAt: now }];
 }
@@ -130,7 +133,7 @@ export function decideInvoicing(command: InvoicingCommand, state: InvoicingState
       return thenBill(state, [], command.now, config);
     default: {
       const unknown: never = command;
-      throw new InvoicingRejection('INVALID_TERMS', `unknown command ${JSON.stringify(unknown)}`);
+      throw new InvariantViolation(`unknown command ${JSON.stringify(unknown)}`);
     }
   }
 }

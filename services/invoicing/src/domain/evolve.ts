@@ -3,7 +3,7 @@ import { Big } from '@billing/money';
 import { nextBillingDateAfter } from './billing-cycle';
 import type { BillingDatePassed, ContractVersionNoted, CreditNoteIssued, Invoice, InvoiceFinalized, InvoicingEvent, TrueUpStatementIssued } from './events';
 import { parseNumber } from './numbering';
-import { newContractRecord, type ContractRecord, type InvoicedUsageLine, type InvoicingState } from './state';
+import { newContractRecord, type AdvanceBilled, type ContractRecord, type InvoicedUsageLine, type InvoicingState } from './state';
 
 /**
  * Pure: returns a new state and shares what did not change (never mutates the state it is given: the runtime may
@@ -57,6 +57,12 @@ function invoicedUsageOf(record: ContractRecord, invoice: Invoice): ReadonlyMap<
   return invoiced;
 }
 
+function advanceBilledOf(record: ContractRecord, invoice: Invoice): AdvanceBilled | null {
+  const lines = invoice.lines.filter((line) => line.contractId === record.contractId && line.servicePeriodStart === invoice.issueDate);
+  const advance = lines.flatMap((line) => (line.kind === 'recurring_fee' || line.kind === 'seats' ? [{ priceLineId: line.priceLineId, kind: line.kind, description: line.description, amount: line.amount }] : []));
+  return advance.length === 0 ? null : { start: invoice.issueDate, end: lines[0].servicePeriodEnd, lines: advance };
+}
+
 function invoiceFinalized(state: InvoicingState, { invoice }: InvoiceFinalized): InvoicingState {
   let next = withNumber(state, invoice.invoiceNumber);
   next = { ...next, invoices: new Map(next.invoices).set(invoice.invoiceNumber, { status: 'final', invoice, creditedByLine: new Map(), creditedTax: new Big(0), creditNotes: 0 }) };
@@ -64,7 +70,13 @@ function invoiceFinalized(state: InvoicingState, { invoice }: InvoiceFinalized):
     const record = next.contracts.get(contractId);
     if (record === undefined) continue;
     // The invoice carried every pending late-usage line and true-up charge of its contracts.
-    next = withContract(next, { ...record, pendingLateUsage: [], pendingTrueUpCharges: [], invoicedUsage: invoicedUsageOf(record, invoice) });
+    next = withContract(next, {
+      ...record,
+      pendingLateUsage: [],
+      pendingTrueUpCharges: [],
+      advanceBilled: advanceBilledOf(record, invoice),
+      invoicedUsage: invoicedUsageOf(record, invoice),
+    });
   }
   return next;
 }

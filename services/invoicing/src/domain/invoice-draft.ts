@@ -7,7 +7,7 @@ import { LimitExceeded } from './errors';
 import type { Invoice, InvoiceLine } from './events';
 import { invoiceSeries, nextNumber } from './numbering';
 import { recurringLines, type DraftLine } from './recurring-lines';
-import { INVOICE_LINES_MAX, type ContractRecord, type InvoicingConfig, type InvoicingState } from './state';
+import { INVOICE_LINES_MAX, INVOICES_MAX, type ContractRecord, type InvoicingConfig, type InvoicingState } from './state';
 import { taxOf } from './tax';
 import { lateUsageLines, trueUpChargeLines, usageLines } from './usage-lines';
 
@@ -34,6 +34,28 @@ export function isReadyToFinalize(record: ContractRecord, billingDate: string): 
   return ratingPeriodIdsIn(range, terms.billingAlignment, contractStartOf(record)).every((periodId) => record.ratedPeriods.has(periodId));
 }
 
+/**
+ * Fees and seats billed in advance are billed again at the period's end with the versions now known (an amendment,
+ * a seat change or a cancellation inside the period), and the difference to what was invoiced becomes a line: the
+ * adjustment is what the period costs now minus what it was charged, rounded once (negative is a credit).
+ */
+export function advanceAdjustmentLines(record: ContractRecord, daysInPeriod: number): DraftLine[] {
+  const billed = record.advanceBilled;
+  if (billed === null) return [];
+  const range = { start: billed.start, end: billed.end };
+  const now = recurringLines(record, range, 'in_advance', daysInPeriod);
+  const lineIds = [...new Set([...billed.lines.map((line) => line.priceLineId), ...now.map((line) => line.priceLineId)])];
+  return lineIds.flatMap((priceLineId) => {
+    const invoiced = billed.lines.find((line) => line.priceLineId === priceLineId);
+    const recomputed = now.find((line) => line.priceLineId === priceLineId);
+    const difference = (recomputed === undefined ? new Big(0) : roundToMinorUnit(recomputed.amountExact, termsAt(record, billed.start).currency)).minus(invoiced?.amount ?? 0);
+    if (difference.eq(0)) return [];
+    const kind = recomputed?.kind ?? invoiced?.kind ?? 'recurring_fee';
+    const description = `${recomputed?.description ?? invoiced?.description ?? priceLineId} adjustment`;
+    return [{ kind, contractId: record.contractId, priceLineId, description, servicePeriodStart: range.start, servicePeriodEnd: range.end, usagePeriodId: null, quantity: recomputed?.quantity ?? null, amountExact: difference }];
+  });
+}
+
 /** What one contract puts on the invoice of `billingDate`: the period that ended in arrears, the one starting in advance. */
 export function contractDraftLines(record: ContractRecord, billingDate: string): DraftLine[] {
   invariant(record.cursor.status === 'scheduled', `contract ${record.contractId} is not scheduled for billing`);
@@ -45,6 +67,7 @@ export function contractDraftLines(record: ContractRecord, billingDate: string):
   if (previous !== null) {
     const arrears = { start: previous, end: billingDate };
     lines.push(...recurringLines(record, arrears, 'in_arrears', fullDays(previous)), ...usageLines(record, arrears));
+    if (record.advanceBilled?.start === previous) lines.push(...advanceAdjustmentLines(record, fullDays(previous)));
   }
   const next = billingDateAfter(record, billingDate);
   if (next !== null) lines.push(...recurringLines(record, { start: billingDate, end: next }, 'in_advance', fullDays(billingDate)));
@@ -69,6 +92,7 @@ function numbered(drafts: readonly DraftLine[], currency: string): InvoiceLine[]
 export function draftInvoice(state: InvoicingState, group: BillingGroup, config: InvoicingConfig): Invoice | null {
   const lines = numbered(group.contracts.flatMap((record) => contractDraftLines(record, group.billingDate)), group.currency);
   if (lines.length === 0) return null;
+  if (state.invoices.size >= INVOICES_MAX) throw new LimitExceeded('INVOICES_MAX', INVOICES_MAX, `invoice ${group.billingDate} of ${group.customerId}`);
   const termsByContract = group.contracts.map((record) => termsAt(record, group.billingDate));
   const customer = termsByContract[0].customer;
   const paymentTermsDays = Math.min(...termsByContract.map((terms) => terms.paymentTermsDays));

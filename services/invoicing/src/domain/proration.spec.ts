@@ -60,6 +60,31 @@ describe('proration by day (the days of the whole billing period are the denomin
     expect(events.at(-1)).toMatchObject({ type: 'BillingDatePassed', billingDate: '2026-01-21', nextBillingDate: null });
   });
 
+  it('bills a seat increase inside a period billed in advance at its end: 5 seats x 100.00 x 16 / 31 = 258.06 more', () => {
+    const advance = terms([seats(10, '100.00', { billingTiming: 'in_advance' })], { customer: zeta, purchaseOrderNumber: null });
+    const history = run(invoicingDecider, [
+      versionReceived(advance, { contractId: 'zeta-6' }),
+      tick('2026-01-01T01:00:00.000Z'),
+      versionReceived({ ...advance, priceLines: [seats(15, '100.00', { billingTiming: 'in_advance' })] }, { contractId: 'zeta-6', version: 2, effectiveDate: '2026-01-16', now: '2026-01-16T09:00:00.000Z' }),
+    ]);
+    expect(figures(invoicesIn(history)[0])).toMatchObject({ issueDate: '2026-01-01', lines: [['Seats', '1000.00']] });
+    const [february] = invoicesIn(given(history).when(tick('2026-02-01T01:00:00.000Z')).result().events);
+    expect(figures(february)).toMatchObject({ issueDate: '2026-02-01', lines: [['Seats adjustment', '258.06'], ['Seats', '1500.00']], subtotal: '1758.06' });
+    expect([february.lines[0].servicePeriodStart, february.lines[0].servicePeriodEnd]).toEqual(['2026-01-01', '2026-02-01']);
+  });
+
+  it('credits the days after a cancellation inside a period billed in advance: -3,100.00 x 11 / 31 = -1,100.00, tax half-even', () => {
+    const advance = terms([monthlyFee('3100.00', { billingTiming: 'in_advance' })], { customer: zeta, purchaseOrderNumber: null });
+    const history = run(invoicingDecider, [
+      versionReceived(advance, { contractId: 'zeta-7' }),
+      tick('2026-01-01T01:00:00.000Z'),
+      { type: 'ContractTerminationReceived', now: '2026-01-10T12:00:00.000Z', customerId: 'cust-zeta', contractId: 'zeta-7', effectiveDate: '2026-01-21' },
+    ]);
+    const [last] = invoicesIn(given(history).when(tick('2026-01-21T01:00:00.000Z')).result().events);
+    // 1,100.00 x 8.875% = 97.625: half-even gives 97.62.
+    expect(figures(last)).toMatchObject({ issueDate: '2026-01-21', lines: [['Platform fee adjustment', '-1100.00']], subtotal: '-1100.00', tax: '-97.62', total: '-1197.62' });
+  });
+
   it('bills a calendar-quarterly contract started in February for the quarter days it covered: 3,000.00 x 59 / 90 = 1,966.67', () => {
     const quarterly = terms([monthlyFee('1000.00')], { customer: zeta, startDate: '2026-02-01', billingCadence: 'quarterly' });
     const history = run(invoicingDecider, [versionReceived(quarterly, { contractId: 'zeta-4', effectiveDate: '2026-02-01' }), tick('2026-02-01T01:00:00.000Z')]);

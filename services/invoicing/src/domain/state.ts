@@ -15,6 +15,7 @@ export const INVOICES_MAX = 10_000;
 export const CREDIT_NOTES_PER_INVOICE_MAX = 100;
 export const PENDING_LATE_USAGE_MAX = 10_000;
 export const RATED_PERIODS_MAX = 400;
+export const PENDING_TRUE_UPS_MAX = 100;
 /** Billing dates one tick may pass (a clock that jumps a year ahead passes twelve monthly dates). */
 export const BILLING_DATES_PER_TICK_MAX = 1_200;
 
@@ -62,8 +63,17 @@ export interface ContractRecord {
   readonly pendingTrueUps: readonly PendingTrueUp[];
   /** Positive true-ups settled, to be charged on the next invoice. */
   readonly pendingTrueUpCharges: readonly PendingTrueUp[];
+  /** The fee and seat lines last billed in advance, as invoiced: re-computed at the period's end, the difference is billed. */
+  readonly advanceBilled: AdvanceBilled | null;
   /** Usage lines on final invoices by rating period id: what a true-up credit references. */
   readonly invoicedUsage: ReadonlyMap<string, readonly InvoicedUsageLine[]>;
+}
+
+export interface AdvanceBilled {
+  /** [start, end) ISO dates: the period billed in advance. */
+  readonly start: string;
+  readonly end: string;
+  readonly lines: readonly { readonly priceLineId: string; readonly kind: 'recurring_fee' | 'seats'; readonly description: string; readonly amount: Big }[];
 }
 
 export interface InvoicedUsageLine {
@@ -84,6 +94,7 @@ export function newContractRecord(customerId: string, contractId: string): Contr
     pendingLateUsage: [],
     pendingTrueUps: [],
     pendingTrueUpCharges: [],
+    advanceBilled: null,
     invoicedUsage: new Map(),
   };
 }
