@@ -86,8 +86,19 @@ export interface InvoiceLine {
   readonly usagePeriodId: string | null;
   /** Billable units for usage, seats for seat lines, null for fees. */
   readonly quantity: Big | null;
+  /** How rating arrived at a usage line (included units, prepaid credits drawn, discount, minimum), else null. */
+  readonly usage: UsageDetail | null;
   readonly amountExact: Big;
   readonly amount: Big;
+}
+
+export interface UsageDetail {
+  readonly meterCode: string;
+  readonly units: Big;
+  readonly includedUnits: Big;
+  readonly creditUnitsApplied: Big;
+  readonly discountAmount: Big;
+  readonly minimumTopUpAmount: Big;
 }
 
 export interface InvoiceTax {

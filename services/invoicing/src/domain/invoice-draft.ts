@@ -52,7 +52,7 @@ export function advanceAdjustmentLines(record: ContractRecord, daysInPeriod: num
     if (difference.eq(0)) return [];
     const kind = recomputed?.kind ?? invoiced?.kind ?? 'recurring_fee';
     const description = `${recomputed?.description ?? invoiced?.description ?? priceLineId} adjustment`;
-    return [{ kind, contractId: record.contractId, priceLineId, description, servicePeriodStart: range.start, servicePeriodEnd: range.end, usagePeriodId: null, quantity: recomputed?.quantity ?? null, amountExact: difference }];
+    return [{ kind, contractId: record.contractId, priceLineId, description, servicePeriodStart: range.start, servicePeriodEnd: range.end, usagePeriodId: null, quantity: recomputed?.quantity ?? null, usage: null, amountExact: difference }];
   });
 }
 

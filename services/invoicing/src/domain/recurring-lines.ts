@@ -78,6 +78,7 @@ export function recurringLines(record: ContractRecord, range: DateRange, timing:
       servicePeriodEnd: range.end,
       usagePeriodId: null,
       quantity: seats === null ? null : new Big(seats),
+      usage: null,
       amountExact: proratedExact(runsOf(daily), daysInPeriod),
     });
   }

@@ -49,6 +49,7 @@ describe('ACCEPTANCE A: Acme Bank, monthly in arrears, pooled quarterly true-up'
       total: '54447.95',
     });
     expect(january.lines[1].quantity?.toFixed()).toBe('3000000');
+    expect([january.lines[1].usage?.units.toFixed(), january.lines[1].usage?.includedUnits.toFixed()]).toEqual(['13000000', '10000000']);
     expect(january.tax.rate.toFixed()).toBe('0.08875');
     expect(events.filter((event) => event.type === 'BillingDatePassed')).toEqual([
       { type: 'BillingDatePassed', customerId: 'cust-acme-bank', contractId: acmeTermsContract(), billingDate: '2026-02-01', nextBillingDate: '2026-03-01', passedAt: '2026-02-01T01:00:00.000Z' },

@@ -37,6 +37,14 @@ export function usageLines(record: ContractRecord, range: DateRange): DraftLine[
         servicePeriodEnd: service.end,
         usagePeriodId: periodId,
         quantity: rated.billableUnits,
+        usage: {
+          meterCode: rated.meterCode,
+          units: rated.units,
+          includedUnits: rated.includedUnits,
+          creditUnitsApplied: rated.creditUnitsApplied,
+          discountAmount: rated.discountAmount,
+          minimumTopUpAmount: rated.minimumTopUpAmount,
+        },
         amountExact: rated.amount,
       });
     }
@@ -60,6 +68,7 @@ export function lateUsageLines(record: ContractRecord): DraftLine[] {
       servicePeriodEnd: service.end,
       usagePeriodId: late.periodId,
       quantity: (previous?.quantity ?? new Big(0)).plus(late.quantity),
+      usage: null,
       amountExact: (previous?.amountExact ?? new Big(0)).plus(late.amount),
     });
   }
@@ -80,6 +89,7 @@ export function trueUpChargeLines(record: ContractRecord): DraftLine[] {
         servicePeriodEnd: trueUp.poolEnd.slice(0, 10),
         usagePeriodId: null,
         quantity: null,
+        usage: null,
         amountExact: line.amount,
       })),
   );
