@@ -8,8 +8,9 @@ import { defaultInvoicingConfig, initialInvoicingState, type InvoicingConfig, ty
 export type InvoicingDecider = Decider<InvoicingCommand, InvoicingEvent, InvoicingState>;
 
 /**
- * Invoicing's decider for one customer account. Invoice numbers are gap-free per seller entity within the state it
- * decides on: keyed per customer, that is per customer and entity; the app keys it by what the numbering must span.
+ * Invoicing's decider. One state may hold many customers' contracts (invoices stay per customer, entity and
+ * currency); invoice numbers are gap-free per seller entity within the state, so the app keys the aggregate by
+ * seller entity for numbers unique across the platform (README, "Not built yet").
  */
 export function createInvoicingDecider(config: InvoicingConfig = defaultInvoicingConfig): InvoicingDecider {
   invariant(Number.isSafeInteger(config.graceMs) && config.graceMs >= 0, `graceMs must be a non-negative integer, not ${config.graceMs}`);

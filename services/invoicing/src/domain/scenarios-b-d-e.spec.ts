@@ -95,3 +95,15 @@ describe('ACCEPTANCE E: usage that arrives after January is final', () => {
     expect(march.lines[1].amount).toEqual(new Big('6.4'));
   });
 });
+
+describe('numbering: gap-free per seller entity across the customers one state holds', () => {
+  it('numbers two customers of the US entity one after the other, each on its own invoice', () => {
+    const beta = terms([monthlyFee('500.00')], { customer: customer({ customerId: 'cust-beta', legalName: 'Beta Corp' }), purchaseOrderNumber: null });
+    const history = run(invoicingDecider, [versionReceived(terms([monthlyFee('1000.00')])), versionReceived(beta, { contractId: 'beta-2' }), tick('2026-01-01T01:00:00.000Z')]);
+    const invoices = invoicesIn(given(history).when(tick('2026-02-01T01:00:00.000Z')).result().events);
+    expect(invoices.map((invoice) => [invoice.invoiceNumber, invoice.customerId, invoice.subtotal.toFixed(2)])).toEqual([
+      ['US-000001', 'cust-acme-bank', '1000.00'],
+      ['US-000002', 'cust-beta', '500.00'],
+    ]);
+  });
+});
