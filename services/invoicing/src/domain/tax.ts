@@ -40,7 +40,21 @@ export interface TaxTableEntry {
   readonly effectiveUntil: string | null;
 }
 
+/** A customer's exemption the table holds itself (besides the terms' taxExempt flag), with its certificate. */
+export interface TaxExemption {
+  readonly customerId: string;
+  readonly certificate: string;
+  /** null: every jurisdiction. */
+  readonly jurisdiction: string | null;
+  readonly effectiveFrom: string;
+  readonly effectiveUntil: string | null;
+}
+
 export const TAX_TABLE_ENTRIES_MAX = 10_000;
+
+function inEffect(entry: { effectiveFrom: string; effectiveUntil: string | null }, date: string): boolean {
+  return entry.effectiveFrom <= date && (entry.effectiveUntil === null || date < entry.effectiveUntil);
+}
 
 /** The built-in default: New York City sales tax, German and a few other VAT rates. */
 export const BUILT_IN_TAX_TABLE: readonly TaxTableEntry[] = [
@@ -51,21 +65,21 @@ export const BUILT_IN_TAX_TABLE: readonly TaxTableEntry[] = [
   { jurisdiction: 'GB', rate: new Big('0.20'), effectiveFrom: '2011-01-04', effectiveUntil: null },
 ];
 
-/** A table provider: the rate in effect on the invoice date; exempt customers (with a certificate: see terms checks) pay none. */
-export function taxTableProvider(table: readonly TaxTableEntry[], name = 'table'): TaxProvider {
-  if (table.length > TAX_TABLE_ENTRIES_MAX) throw new RangeError(`tax table has more than ${TAX_TABLE_ENTRIES_MAX} entries`);
+/**
+ * A table provider: the rate in effect on the invoice date for the customer's jurisdiction. Exempt customers pay
+ * none: exempt by their terms (whose certificate the terms checks require) or by an exemption the table holds.
+ */
+export function taxTableProvider(table: readonly TaxTableEntry[], exemptions: readonly TaxExemption[] = [], name = 'table'): TaxProvider {
+  if (table.length + exemptions.length > TAX_TABLE_ENTRIES_MAX) throw new RangeError(`tax table has more than ${TAX_TABLE_ENTRIES_MAX} entries`);
   return {
     name,
     rateFor(request: TaxRequest): TaxRate {
-      const entry = table.find(
-        (candidate) =>
-          candidate.jurisdiction === request.jurisdiction &&
-          candidate.effectiveFrom <= request.invoiceDate &&
-          (candidate.effectiveUntil === null || request.invoiceDate < candidate.effectiveUntil),
+      const exemption = exemptions.find(
+        (candidate) => candidate.customerId === request.customerId && (candidate.jurisdiction ?? request.jurisdiction) === request.jurisdiction && inEffect(candidate, request.invoiceDate),
       );
-      if (request.taxExempt) {
-        return { jurisdiction: request.jurisdiction, rate: new Big(0), exempt: true, exemptionCertificate: request.exemptionCertificate };
-      }
+      const certificate = request.taxExempt ? request.exemptionCertificate : (exemption?.certificate ?? null);
+      if (certificate !== null) return { jurisdiction: request.jurisdiction, rate: new Big(0), exempt: true, exemptionCertificate: certificate };
+      const entry = table.find((candidate) => candidate.jurisdiction === request.jurisdiction && inEffect(candidate, request.invoiceDate));
       if (entry === undefined) throw new UnknownTaxJurisdiction(request.jurisdiction, request.invoiceDate);
       return { jurisdiction: entry.jurisdiction, rate: entry.rate, exempt: false, exemptionCertificate: null };
     },
