@@ -1,7 +1,7 @@
 import { UnknownEvent } from '@billing/eventsourcing';
 import { Big } from '@billing/money';
 import { nextBillingDateAfter } from './billing-cycle';
-import type { BillingDatePassed, ContractVersionNoted, CreditNoteIssued, Invoice, InvoiceFinalized, InvoicingEvent, TrueUpStatementIssued } from './events';
+import type { BillingDatePassed, ContractVersionNoted, CreditNoteIssued, Invoice, InvoiceFinalized, InvoiceLine, InvoicingEvent, TrueUpStatementIssued } from './events';
 import { parseNumber } from './numbering';
 import { newContractRecord, type AdvanceBilled, type ContractRecord, type InvoicedUsageLine, type InvoicingState } from './state';
 
@@ -58,9 +58,12 @@ function invoicedUsageOf(record: ContractRecord, invoice: Invoice): ReadonlyMap<
 }
 
 function advanceBilledOf(record: ContractRecord, invoice: Invoice): AdvanceBilled | null {
+  // Lines billed in advance are the fee and seat lines whose service period starts on the invoice date.
   const lines = invoice.lines.filter((line) => line.contractId === record.contractId && line.servicePeriodStart === invoice.issueDate);
-  const advance = lines.flatMap((line) => (line.kind === 'recurring_fee' || line.kind === 'seats' ? [{ priceLineId: line.priceLineId, kind: line.kind, description: line.description, amount: line.amount }] : []));
-  return advance.length === 0 ? null : { start: invoice.issueDate, end: lines[0].servicePeriodEnd, lines: advance };
+  const advance = lines.filter((line): line is InvoiceLine & { kind: 'recurring_fee' | 'seats' } => line.kind === 'recurring_fee' || line.kind === 'seats');
+  if (advance.length === 0) return null;
+  const billed = advance.map((line) => ({ priceLineId: line.priceLineId, kind: line.kind, description: line.description, amount: line.amount }));
+  return { start: invoice.issueDate, end: advance[0].servicePeriodEnd, lines: billed };
 }
 
 function invoiceFinalized(state: InvoicingState, { invoice }: InvoiceFinalized): InvoicingState {
