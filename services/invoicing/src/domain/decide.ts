@@ -1,4 +1,5 @@
 import { isIsoDate } from '@billing/calendar';
+import { InvariantViolation } from '@billing/eventsourcing';
 import { Big, isCurrencyCode } from '@billing/money';
 import { closeBillingDates } from './close-billing';
 import type {
@@ -9,7 +10,6 @@ import type {
   PeriodRatedReceived,
   TrueUpCalculatedReceived,
 } from './commands';
-import { InvariantViolation } from '@billing/eventsourcing';
 import { creditNoteFor } from './credit-notes';
 import { InvalidTerms, InvoicingRejection, LimitExceeded, UnknownContract } from './errors';
 import type { InvoicingEvent } from './events';
@@ -26,7 +26,6 @@ import {
   type InvoicingState,
 } from './state';
 import { settleTrueUps } from './true-up';
-
 
 function termsProblems(command: ContractVersionReceived): string[] {
   const { terms } = command;

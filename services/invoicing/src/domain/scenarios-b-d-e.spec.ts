@@ -107,3 +107,21 @@ describe('numbering: gap-free per seller entity across the customers one state h
     ]);
   });
 });
+
+describe('inputs in any order, renewals', () => {
+  it("notes rating's January before the contract's terms arrive, and invoices once they do", () => {
+    const ratedFirst = run(invoicingDecider, [tokensRated('2026-01', '13000000', '9.6')]);
+    expect(ratedFirst.map((event) => event.type)).toEqual(['UsagePeriodNoted']);
+    const [january] = invoicesIn(given(ratedFirst).when(versionReceived(acmeTerms, { now: '2026-02-01T02:00:00.000Z' })).result().events);
+    expect(figures(january)).toMatchObject({ number: 'US-000001', issueDate: '2026-02-01', total: '54447.95' });
+  });
+
+  it('a renewal after the last billing date opens the cycle again', () => {
+    const oneMonth = terms([monthlyFee('1000.00')], { purchaseOrderNumber: null });
+    const ended = run(invoicingDecider, [versionReceived(oneMonth, { endDate: '2026-02-01' }), tick('2026-01-01T01:00:00.000Z'), tick('2026-02-01T01:00:00.000Z')]);
+    expect(ended.at(-1)).toMatchObject({ type: 'BillingDatePassed', billingDate: '2026-02-01', nextBillingDate: null });
+    const renewed = run(invoicingDecider, [versionReceived(oneMonth, { version: 2, effectiveDate: '2026-02-01', endDate: '2026-03-01', now: '2026-02-05T00:00:00.000Z' })], ended);
+    const [february] = invoicesIn(given(renewed).when(tick('2026-03-01T01:00:00.000Z')).result().events);
+    expect(figures(february)).toMatchObject({ number: 'US-000002', issueDate: '2026-03-01', lines: [['Platform fee', '1000.00']] });
+  });
+});
