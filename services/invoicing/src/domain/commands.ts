@@ -1,5 +1,5 @@
 import type { Big } from '@billing/money';
-import type { ContractTerminationReceived, ContractTerms } from '@billing/contract-terms';
+import type { ContractTerminationReceived, ContractTerms, ContractVersion } from '@billing/contract-terms';
 
 /**
  * Invoicing's inputs, in neutral domain values (Big, ISO dates): the app's mappers translate contracts.events.v1
@@ -18,6 +18,20 @@ export interface ContractVersionReceived {
   /** Exclusive. */
   readonly endDate: string;
   readonly terms: ContractTerms;
+}
+
+/** The command a contract version of the published language makes (as `terminationReceived` does for terminations). */
+export function contractVersionReceived(version: ContractVersion): ContractVersionReceived {
+  return {
+    type: 'ContractVersionReceived',
+    now: version.occurredAt,
+    customerId: version.customerId,
+    contractId: version.contractId,
+    version: version.version,
+    effectiveDate: version.effectiveDate,
+    endDate: version.endDate,
+    terms: version.terms,
+  };
 }
 
 export type { ContractTerminationReceived };

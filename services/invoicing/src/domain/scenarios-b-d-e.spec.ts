@@ -1,5 +1,6 @@
 import { Big } from '@billing/money';
 import { specFor } from '@billing/testing';
+import { contractVersionReceived } from './commands';
 import { invoicingDecider } from './decider';
 import { acmeTerms, customer, figures, invoicesIn, lateTokens, monthlyFee, run, terms, tick, tokensRated, versionReceived } from './test-fixtures';
 
@@ -125,3 +126,22 @@ describe('inputs in any order, renewals', () => {
     expect(figures(february)).toMatchObject({ number: 'US-000002', issueDate: '2026-03-01', lines: [['Platform fee', '1000.00']] });
   });
 });
+
+it('reads a contract version of the published language as its command', () =>
+  expect(
+    contractVersionReceived({
+      kind: 'version',
+      type: 'ContractCreated',
+      customerId: 'cust-acme-bank',
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      contractId: 'salesforce-006ACME0001',
+      dealId: '006ACME0001',
+      crmSource: 'salesforce',
+      dealEventId: 'crm-evt-1',
+      version: 1,
+      effectiveDate: '2026-01-01',
+      endDate: '2027-01-01',
+      previousEndDate: null,
+      terms: acmeTerms,
+    }),
+  ).toEqual(versionReceived(acmeTerms)));
