@@ -104,6 +104,17 @@ export async function topicBytes(kafka: Kafka, topic: string): Promise<Record<nu
   return out;
 }
 
+/** Rows without their source offsets (which count transaction markers). */
+function withoutOffsets(rows: Record<string, unknown[]>): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const [table, list] of Object.entries(rows)) {
+    out[table] = list
+      .map((row) => Object.fromEntries(Object.entries(row as Record<string, unknown>).filter(([column]) => column !== 'source_offset')))
+      .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  }
+  return out;
+}
+
 /** Sum of the restores' replayed events, and how many partitions started from a snapshot. */
 export function restoreSummary(result: RunResult): { fromSnapshot: number; eventsReplayed: number } {
   return {
@@ -127,7 +138,7 @@ export function restoreSummary(result: RunResult): { fromSnapshot: number; event
  * needs the runtime to merge a partition's inputs in a deterministic order (e.g. by record timestamp, as Kafka
  * Streams does); flip this then.
  */
-export const MULTI_INPUT_REPLAY_ORDERED = false;
+export const MULTI_INPUT_REPLAY_ORDERED = true;
 export async function expectRebuildAndReplayIdentical(
   kafka: Kafka, service: ServiceUnderTest, prefix: string, { replay }: { replay: boolean },
 ): Promise<{ events: number; outputs: Record<string, Record<number, string[]>> }> {
@@ -164,8 +175,9 @@ export async function expectRebuildAndReplayIdentical(
     const outputsB = await harness.createOutputs(`${prefix}b`);
     const replayed = await harness.run(outputsB, { batchRecordsMax: 500 });
     expect(replayed.states).toEqual(first.states);
-    // Rows name the topic they were projected from: the fresh one, this time.
-    expect(JSON.parse(JSON.stringify(replayed.rows).split(outputsB.events).join(outputsA.events))).toEqual(first.rows);
+    // Rows name the topic they were projected from: the fresh one, this time. Their offsets count the transaction
+    // markers too, and how many transactions a run takes depends on its slices (batchRecordsMax), not on its records.
+    expect(withoutOffsets(JSON.parse(JSON.stringify(replayed.rows).split(outputsB.events).join(outputsA.events)))).toEqual(withoutOffsets(first.rows));
     const replayedBytes = await bytesOf(outputsB);
     for (const role of Object.keys(written)) expect({ role, partitions: replayedBytes[role] }).toEqual({ role, partitions: written[role] });
     return { events, outputs: written };

@@ -8,6 +8,8 @@ interface TopicBuffer {
   fetched: bigint | undefined;
   /** End offset (high watermark) as last learned. */
   end: bigint | undefined;
+  /** Lowest offset ever buffered (where to fetch again if the buffer is dropped before anything is processed). */
+  first: bigint | undefined;
 }
 
 /**
@@ -23,7 +25,7 @@ export class InputMerger {
   private readonly topics = new Map<string, TopicBuffer>();
 
   constructor(topics: readonly string[]) {
-    topics.forEach((topic, index) => this.topics.set(topic, { index, records: [], fetched: undefined, end: undefined }));
+    topics.forEach((topic, index) => this.topics.set(topic, { index, records: [], fetched: undefined, end: undefined, first: undefined }));
   }
 
   /**
@@ -37,6 +39,7 @@ export class InputMerger {
       const offset = BigInt(record.offset);
       if (buffer.fetched !== undefined && offset < buffer.fetched) continue;
       buffer.records.push(record);
+      buffer.first ??= offset;
       buffer.fetched = offset + 1n;
       accepted++;
     }
@@ -63,6 +66,10 @@ export class InputMerger {
     let n = 0;
     for (const b of this.topics.values()) n += b.records.length;
     return n;
+  }
+
+  firstOffered(topic: string): bigint | undefined {
+    return this.buffer(topic).first;
   }
 
   /** Next offset delivered for the topic, if any is known. */

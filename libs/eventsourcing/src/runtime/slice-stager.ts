@@ -32,6 +32,8 @@ export interface StagedSlice<S> {
   readonly positions: ReadonlyMap<string, string>;
   readonly positionMessages: readonly Message[];
   readonly skipped: number;
+  /** Skipped records per input topic (a slice may hold several inputs, merged by timestamp). */
+  readonly skippedByTopic: ReadonlyMap<string, number>;
 }
 
 /** How the stager waits between retries without losing the partition, and learns that it should give up. */
@@ -100,10 +102,12 @@ export class SliceStager<C, E, S> {
     const slice: Staging<S> = { states: new Map(), events: [], extras: new Map(), deadLetters: [] };
     const positions = new Map<string, string>();
     let skipped = 0;
+    const skippedByTopic = new Map<string, number>();
     for (const record of records) {
       const processedUpTo = committed.positionOf(record.topic);
       if (processedUpTo !== undefined && BigInt(record.offset) <= processedUpTo) {
         skipped++;
+        skippedByTopic.set(record.topic, (skippedByTopic.get(record.topic) ?? 0) + 1);
         continue;
       }
       positions.set(record.topic, record.offset);
@@ -115,7 +119,7 @@ export class SliceStager<C, E, S> {
     }
     const last = records[records.length - 1];
     const positionMessages = positions.size === 0 ? [] : await this.withRetry(last, control, () => this.positionMessages(positions));
-    return { ...slice, positions, positionMessages, skipped };
+    return { ...slice, positions, positionMessages, skipped, skippedByTopic };
   }
 
   /** Retries a record's staging with capped exponential backoff while the failure is not the input's fault. */
@@ -159,7 +163,7 @@ export class SliceStager<C, E, S> {
     const span = this.tracer.startSpan(`${this.definition.name} process ${record.topic}`, { kind: SpanKind.CONSUMER }, parentContext);
     const spanContext = trace.setSpan(parentContext, span);
     try {
-      const routed = await this.commandsOf(record);
+      const routed = await this.commandsOf(record, committed);
       if (routed instanceof DomainError) {
         out.deadLetters.push(await this.deadLetter(record, routed, recordTime(record)));
         return out;
@@ -192,11 +196,11 @@ export class SliceStager<C, E, S> {
   }
 
   /** The binding's commands, or the DomainError that makes the input bad. Anything else is not the input's fault. */
-  private async commandsOf(record: InputRecord): Promise<readonly RoutedCommand<C>[] | DomainError> {
+  private async commandsOf(record: InputRecord, committed: CommittedView<S>): Promise<readonly RoutedCommand<C>[] | DomainError> {
     const binding = this.bindings.get(record.topic);
     if (!binding) throw new Error(`no input binding for topic ${record.topic}`);
     try {
-      return await binding.toCommands(record);
+      return await binding.toCommands(record, { positionOf: (topic) => committed.positionOf(topic) });
     } catch (error) {
       if (error instanceof InvariantViolation) throw error;
       if (error instanceof DomainError) return error;
