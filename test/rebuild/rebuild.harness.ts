@@ -127,18 +127,10 @@ export function restoreSummary(result: RunResult): { fromSnapshot: number; event
  * The whole check, on inputs already written: run with small snapshots; restart (it must start from snapshots, not
  * from zero) with identical state and rows; drop the schema and restart (a replay from offset 0) with identical
  * state and rows and nothing appended twice; then (with `replay`) replay from offset 0 onto fresh output topics:
- * byte-identical.
+ * byte-identical. A service with several inputs can be: the runtime merges a partition's inputs by timestamp
+ * (InputMerger), and in a replay every input already exists, so every run processes them in the same order.
  */
 
-/**
- * Whether a replay from offset 0 of a service with several input topics can be byte-identical. Not yet: a worker
- * handles whichever input batch kafkajs fetches first, so a replay interleaves usage, contract events and clock
- * ticks differently from the live run (rating rates February usage before or after the amendment is noted;
- * metering stamps usage received before any tick with the clock topic's tail, see PlatformTimeByPartition). It
- * needs the runtime to merge a partition's inputs in a deterministic order (e.g. by record timestamp, as Kafka
- * Streams does); flip this then.
- */
-export const MULTI_INPUT_REPLAY_ORDERED = true;
 export async function expectRebuildAndReplayIdentical(
   kafka: Kafka, service: ServiceUnderTest, prefix: string, { replay }: { replay: boolean },
 ): Promise<{ events: number; outputs: Record<string, Record<number, string[]>> }> {

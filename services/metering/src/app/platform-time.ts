@@ -1,23 +1,26 @@
 import { AvroCodec } from '@billing/avro';
 import { decodeClockTick, type ClockTick } from '@billing/clock';
-import { InputRecord, readPartitionsToEnd } from '@billing/runtime';
+import { InputContext, InputRecord, readPartitionsToEnd } from '@billing/runtime';
 import { Kafka } from 'kafkajs';
 
-/** Clock records read back after a restart to find the platform time (a tick is 1 record + 1 transaction marker). */
-const CLOCK_TAIL_RECORDS = 64;
+/** Clock records read back after a restart to find the last processed tick (a tick is 1 record + 1 transaction marker). */
+const CLOCK_READBACK_RECORDS = 64;
 
 /**
  * The platform time a worker has reached, per partition: the latest tick it was handed on the clock topic (every
  * tick goes to every partition). Metering stamps usage with it (`receivedAt`, the future-skew check), never with
  * wall time, so a simulated clock and a replay give the same answers.
  *
- * After a restart no tick has been seen yet: the time is read back from the tail of the clock partition (it may
- * be a tick the worker has not processed yet, which only makes the skew check a little more lenient). With no tick
- * on the partition at all (a fresh platform without a ticker), the record's broker timestamp stands in.
+ * After a restart no tick has been seen yet: the time is read back from the clock partition, the last tick at or
+ * before the worker's processed position on the clock topic (never a tick it has not processed, which would make
+ * a replay differ from the live run). With no processed tick (a fresh platform without a ticker, or usage merged
+ * ahead of the first tick by its timestamp), the record's broker timestamp stands in.
  */
 export class PlatformTimeByPartition {
   private readonly latestMs = new Map<number, number>();
   private readonly loads = new Map<number, Promise<void>>();
+  /** The clock position last read back, per partition: read once, even if it holds no tick. */
+  private readonly readBackAt = new Map<number, bigint>();
 
   constructor(
     private readonly codec: AvroCodec,
@@ -33,11 +36,12 @@ export class PlatformTimeByPartition {
     if (Number.isFinite(atMs) && atMs > (this.latestMs.get(partition) ?? Number.NEGATIVE_INFINITY)) this.latestMs.set(partition, atMs);
   }
 
-  async nowFor(record: InputRecord): Promise<string> {
-    if (!this.latestMs.has(record.partition) && this.kafka) {
+  async nowFor(record: InputRecord, context?: InputContext): Promise<string> {
+    const processed = context?.positionOf(this.clockTopic);
+    if (!this.latestMs.has(record.partition) && this.kafka && processed !== undefined && this.readBackAt.get(record.partition) !== processed) {
       let load = this.loads.get(record.partition);
       if (!load) {
-        load = this.readTail(this.kafka, record.partition).finally(() => this.loads.delete(record.partition));
+        load = this.readBack(this.kafka, record.partition, processed).finally(() => this.loads.delete(record.partition));
         this.loads.set(record.partition, load);
       }
       await load;
@@ -46,28 +50,27 @@ export class PlatformTimeByPartition {
     return new Date(ms).toISOString();
   }
 
-  private async readTail(kafka: Kafka, partition: number): Promise<void> {
-    const admin = kafka.admin();
-    await admin.connect();
-    let high: bigint;
-    try {
-      const offsets = await admin.fetchTopicOffsets(this.clockTopic);
-      high = BigInt(offsets.find((o) => o.partition === partition)?.high ?? '0');
-    } finally {
-      await admin.disconnect();
-    }
-    if (high === 0n) return;
-    const fromOffset = high > BigInt(CLOCK_TAIL_RECORDS) ? high - BigInt(CLOCK_TAIL_RECORDS) : 0n;
-    await readPartitionsToEnd(kafka, [{ topic: this.clockTopic, partition, fromOffset: fromOffset.toString() }], async (_target, messages) => {
-      for (const message of messages) {
-        if (!message.value) continue;
-        const tick = await decodeClockTick(this.codec, message.value).catch(() => undefined);
-        if (tick) {
-          this.onTick?.(tick, false);
-          this.observe(partition, tick.at);
+  /** Reads the clock partition up to the processed position (inclusive): its last tick is the platform time. */
+  private async readBack(kafka: Kafka, partition: number, processed: bigint): Promise<void> {
+    const window = BigInt(CLOCK_READBACK_RECORDS);
+    const fromOffset = processed >= window ? processed - window + 1n : 0n;
+    let last: ClockTick | undefined;
+    await readPartitionsToEnd(
+      kafka,
+      [{ topic: this.clockTopic, partition, fromOffset: fromOffset.toString(), untilOffset: (processed + 1n).toString() }],
+      async (_target, messages) => {
+        for (const message of messages) {
+          if (!message.value) continue;
+          const tick = await decodeClockTick(this.codec, message.value).catch(() => undefined);
+          if (tick) last = tick;
         }
-      }
-    });
+      },
+    );
+    this.readBackAt.set(partition, processed);
+    if (last) {
+      this.onTick?.(last, false);
+      this.observe(partition, last.at);
+    }
   }
 }
 
