@@ -130,7 +130,6 @@ export function restoreSummary(result: RunResult): { fromSnapshot: number; event
  * byte-identical. A service with several inputs can be: the runtime merges a partition's inputs by timestamp
  * (InputMerger), and in a replay every input already exists, so every run processes them in the same order.
  */
-
 export async function expectRebuildAndReplayIdentical(
   kafka: Kafka, service: ServiceUnderTest, prefix: string, { replay }: { replay: boolean },
 ): Promise<{ events: number; outputs: Record<string, Record<number, string[]>> }> {

@@ -375,7 +375,6 @@ export class ServiceRuntime<C, E, S> {
       } catch {
         // defaultFatal rethrows for the log; the process is on its way out.
       }
-      return;
     }
     if (entry.dropped || this.stopping) return;
     // The transaction failed. The worker's state did not move (it moves only after a commit), but its producer
