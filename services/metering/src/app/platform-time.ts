@@ -26,7 +26,7 @@ export class PlatformTimeByPartition {
     private readonly codec: AvroCodec,
     private readonly clockTopic: string,
     private readonly kafka?: Kafka,
-    /** Told of every tick (live or read back from the tail), e.g. the stall detector. */
+    /** Told of every tick (live or read back after a restart), e.g. the stall detector. */
     private readonly onTick?: (tick: Pick<ClockTick, 'at' | 'mode'>, live: boolean) => void,
   ) {}
 
@@ -93,7 +93,7 @@ export class ClockStallDetector {
   ) {}
 
   /**
-   * A tick seen live counts as observed now; one read back from the clock topic's tail (after a restart) as observed
+   * A tick seen live counts as observed now; one read back from the clock topic (after a restart) as observed
    * at its own time, since a realtime tick's `at` is the wall time it was written at.
    */
   observe(tick: Pick<ClockTick, 'at' | 'mode'>, live: boolean): void {
