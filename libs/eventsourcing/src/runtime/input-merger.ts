@@ -72,6 +72,11 @@ export class InputMerger {
     return this.buffer(topic).first;
   }
 
+  /** End offset as last learned, if any. */
+  endOffset(topic: string): bigint | undefined {
+    return this.buffer(topic).end;
+  }
+
   /** Next offset delivered for the topic, if any is known. */
   fetchedOffset(topic: string): bigint | undefined {
     return this.buffer(topic).fetched;

@@ -22,6 +22,8 @@ interface PartitionEntry<C, E, S> {
   /** Topics whose fetching is paused because their buffer is full. */
   readonly paused: Set<string>;
   pumping: boolean;
+  /** The pump's current drain, awaited by stop() so a slice in flight commits before the producer goes. */
+  draining: Promise<void>;
   /** Something changed while the pump ran: look again before it stops. */
   again: boolean;
   /** Since when the merge waits for a lagging input, if it does. */
@@ -186,6 +188,7 @@ export class ServiceRuntime<C, E, S> {
     await this.consumer?.disconnect().catch(() => undefined);
     for (const entry of this.workers.values()) {
       this.drop(entry, false);
+      await entry.draining.catch(() => undefined);
       await entry.worker.stop();
     }
     this.workers.clear();
@@ -221,7 +224,7 @@ export class ServiceRuntime<C, E, S> {
       const started = coolDown.then(() => worker.start(heartbeat));
       const created: PartitionEntry<C, E, S> = {
         worker, started, rebuilt: false, merger: new InputMerger(this.definition.inputs.map((i) => i.topic)),
-        inFlight: new Set(), paused: new Set(), pumping: false, again: false, waitingSince: undefined, refreshTimer: undefined, dropped: false,
+        inFlight: new Set(), paused: new Set(), pumping: false, draining: Promise.resolve(), again: false, waitingSince: undefined, refreshTimer: undefined, dropped: false,
       };
       started.then(
         () => {
@@ -300,7 +303,7 @@ export class ServiceRuntime<C, E, S> {
     }
     if (!entry.rebuilt || entry.dropped || this.stopping) return;
     entry.pumping = true;
-    void this.drain(partition, entry).finally(() => { entry.pumping = false; });
+    entry.draining = this.drain(partition, entry).finally(() => { entry.pumping = false; });
   }
 
   private async drain(partition: number, entry: PartitionEntry<C, E, S>): Promise<void> {
@@ -332,6 +335,11 @@ export class ServiceRuntime<C, E, S> {
         entry.inFlight.clear();
       }
       await this.commitFetchHints(partition, entry, run);
+      for (const topic of new Set(run.map((r) => r.topic))) {
+        const end = merger.endOffset(topic);
+        const position = worker.positionOf(topic);
+        if (end !== undefined && position !== undefined) this.metrics.setLag(topic, partition, Math.max(0, Number(end - position - 1n)));
+      }
       for (const topic of [...entry.paused]) {
         if (merger.buffered(topic) <= this.options.inputBufferRecordsMax / 2) {
           entry.paused.delete(topic);
