@@ -10,6 +10,8 @@ import { SnapshotStore } from './snapshot-store';
 import { defaultRuntimeOptions, InputRecord, RuntimeOptions, ServiceDefinition } from './types';
 
 const REBUILD_RETRY_MS = 1_000;
+/** How long stop() waits for a partition still rebuilding before it stops the worker anyway. */
+const STOP_WAIT_FOR_REBUILD_MS = 10_000;
 
 /** A partition's worker and the merge of its inputs; dropped together (the buffered records are fetched again). */
 interface PartitionEntry<C, E, S> {
@@ -189,6 +191,10 @@ export class ServiceRuntime<C, E, S> {
     for (const entry of this.workers.values()) {
       this.drop(entry, false);
       await entry.draining.catch(() => undefined);
+      // A worker still rebuilding would connect its producer after we let go of it.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([entry.started.catch(() => undefined), new Promise((r) => { timer = setTimeout(r, STOP_WAIT_FOR_REBUILD_MS); })]);
+      clearTimeout(timer);
       await entry.worker.stop();
     }
     this.workers.clear();
@@ -221,7 +227,7 @@ export class ServiceRuntime<C, E, S> {
       const heartbeat = () => this.heartbeat();
       // After a failed transaction, wait a moment (what kafkajs' retry of a failing eachBatch used to give us).
       const coolDown = this.coolingDown.delete(partition) ? new Promise((r) => setTimeout(r, REBUILD_RETRY_MS)) : Promise.resolve();
-      const started = coolDown.then(() => worker.start(heartbeat));
+      const started = coolDown.then(() => (created.dropped || this.stopping ? undefined : worker.start(heartbeat)));
       const created: PartitionEntry<C, E, S> = {
         worker, started, rebuilt: false, merger: new InputMerger(this.definition.inputs.map((i) => i.topic)),
         inFlight: new Set(), paused: new Set(), pumping: false, draining: Promise.resolve(), again: false, waitingSince: undefined, refreshTimer: undefined, dropped: false,
