@@ -31,7 +31,10 @@ export interface InputBinding<C> {
 
 /** What a binding may know of the worker handling a record. */
 export interface InputContext {
-  /** Last offset of an input topic (same partition) whose effect is committed, or undefined if none. */
+  /**
+   * Last offset of an input topic (same partition) handled before this record in the merged order: staged
+   * earlier in the same slice, else committed; undefined if none. The same in every replay of the inputs.
+   */
   positionOf(topic: string): bigint | undefined;
 }
 

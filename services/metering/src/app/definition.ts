@@ -190,7 +190,7 @@ export function meteringServiceDefinition(
         topic: topics.clock,
         async toCommands(record) {
           const tick = await decodeClockTick(codec, record.value ?? Buffer.alloc(0));
-          platformTime.observe(record.partition, tick.at, tick.mode);
+          platformTime.observe(record.partition, tick.at, tick.mode, record.offset);
           return [{ broadcast: true, command: { type: 'ClockTicked', now: tick.at } }];
         },
       },

@@ -5,22 +5,27 @@ import { Kafka } from 'kafkajs';
 
 /** Clock records read back after a restart to find the last processed tick (a tick is 1 record + 1 transaction marker). */
 const CLOCK_READBACK_RECORDS = 64;
+/** Ticks remembered per partition by offset (the worker's clock position is almost always the latest). */
+const RECENT_TICKS_MAX = 8;
 
 /**
- * The platform time a worker has reached, per partition: the latest tick it was handed on the clock topic (every
- * tick goes to every partition). Metering stamps usage with it (`receivedAt`, the future-skew check), never with
- * wall time, so a simulated clock and a replay give the same answers.
+ * The platform time a worker has reached, per partition: the tick at its position on the clock topic as of the
+ * usage record, in the runtime's merge of the inputs (every tick goes to every partition). Metering stamps usage
+ * with it (`receivedAt`, the future-skew check), never with wall time, so a simulated clock and a replay give the
+ * same answers.
  *
- * After a restart no tick has been seen yet: the time is read back from the clock partition, the last tick at or
- * before the worker's processed position on the clock topic (never a tick it has not processed, which would make
- * a replay differ from the live run). With no processed tick (a fresh platform without a ticker, or usage merged
- * ahead of the first tick by its timestamp), the record's broker timestamp stands in.
+ * The tick is usually one this process was handed; after a restart it is read back from the clock partition: the
+ * last tick at or before that position (never a tick not processed yet, which would make a restart or a replay
+ * differ from the live run). With no tick handled (a fresh platform without a ticker, or usage whose timestamp
+ * puts it ahead of the first tick), the record's broker timestamp stands in.
  */
 export class PlatformTimeByPartition {
+  /** Latest tick seen per partition (for callers without an InputContext). */
   private readonly latestMs = new Map<number, number>();
-  private readonly loads = new Map<number, Promise<void>>();
-  /** The clock position last read back, per partition: read once, even if it holds no tick. */
-  private readonly readBackAt = new Map<number, bigint>();
+  /** The last ticks seen per partition, by clock offset: the tick at a worker's clock position is usually here. */
+  private readonly recentByOffset = new Map<number, Map<bigint, number>>();
+  /** The last clock position read back per partition, and the tick found at or before it (if any). */
+  private readonly readBacks = new Map<number, { readonly position: bigint; readonly atMs: number | undefined }>();
 
   constructor(
     private readonly codec: AvroCodec,
@@ -30,34 +35,50 @@ export class PlatformTimeByPartition {
     private readonly onTick?: (tick: Pick<ClockTick, 'at' | 'mode'>, live: boolean) => void,
   ) {}
 
-  observe(partition: number, at: string, mode?: ClockTick['mode']): void {
+  /** A tick handed to the worker; `offset` is its clock record's offset. */
+  observe(partition: number, at: string, mode?: ClockTick['mode'], offset?: string): void {
     const atMs = Date.parse(at);
     if (mode !== undefined) this.onTick?.({ at, mode }, true);
-    if (Number.isFinite(atMs) && atMs > (this.latestMs.get(partition) ?? Number.NEGATIVE_INFINITY)) this.latestMs.set(partition, atMs);
+    if (!Number.isFinite(atMs)) return;
+    if (atMs > (this.latestMs.get(partition) ?? Number.NEGATIVE_INFINITY)) this.latestMs.set(partition, atMs);
+    if (offset === undefined) return;
+    let recent = this.recentByOffset.get(partition);
+    if (!recent) this.recentByOffset.set(partition, (recent = new Map()));
+    recent.set(BigInt(offset), atMs);
+    if (recent.size > RECENT_TICKS_MAX) recent.delete(recent.keys().next().value!);
   }
 
+  /**
+   * The platform time for a usage record: the tick at the worker's clock position as of this record (the context
+   * the runtime gives), read back from the clock partition when this process has not seen it; the record's broker
+   * timestamp while no tick was handled. Without a context (direct callers), the latest tick seen.
+   */
   async nowFor(record: InputRecord, context?: InputContext): Promise<string> {
-    const processed = context?.positionOf(this.clockTopic);
-    if (!this.latestMs.has(record.partition) && this.kafka && processed !== undefined && this.readBackAt.get(record.partition) !== processed) {
-      let load = this.loads.get(record.partition);
-      if (!load) {
-        load = this.readBack(this.kafka, record.partition, processed).finally(() => this.loads.delete(record.partition));
-        this.loads.set(record.partition, load);
+    const fallback = () => this.latestMs.get(record.partition) ?? Number(record.timestamp);
+    if (!context) return new Date(fallback()).toISOString();
+    const position = context.positionOf(this.clockTopic);
+    if (position === undefined) return new Date(Number(record.timestamp)).toISOString();
+    let atMs = this.recentByOffset.get(record.partition)?.get(position);
+    if (atMs === undefined) {
+      if (!this.kafka) return new Date(fallback()).toISOString();
+      let readBack = this.readBacks.get(record.partition);
+      if (readBack?.position !== position) {
+        readBack = { position, atMs: await this.readBack(this.kafka, record.partition, position) };
+        this.readBacks.set(record.partition, readBack);
       }
-      await load;
+      atMs = readBack.atMs ?? Number(record.timestamp);
     }
-    const ms = this.latestMs.get(record.partition) ?? Number(record.timestamp);
-    return new Date(ms).toISOString();
+    return new Date(atMs).toISOString();
   }
 
-  /** Reads the clock partition up to the processed position (inclusive): its last tick is the platform time. */
-  private async readBack(kafka: Kafka, partition: number, processed: bigint): Promise<void> {
+  /** Reads the clock partition up to a position (inclusive): its last tick is the platform time there. */
+  private async readBack(kafka: Kafka, partition: number, position: bigint): Promise<number | undefined> {
     const window = BigInt(CLOCK_READBACK_RECORDS);
-    const fromOffset = processed >= window ? processed - window + 1n : 0n;
+    const fromOffset = position >= window ? position - window + 1n : 0n;
     let last: ClockTick | undefined;
     await readPartitionsToEnd(
       kafka,
-      [{ topic: this.clockTopic, partition, fromOffset: fromOffset.toString(), untilOffset: (processed + 1n).toString() }],
+      [{ topic: this.clockTopic, partition, fromOffset: fromOffset.toString(), untilOffset: (position + 1n).toString() }],
       async (_target, messages) => {
         for (const message of messages) {
           if (!message.value) continue;
@@ -66,11 +87,10 @@ export class PlatformTimeByPartition {
         }
       },
     );
-    this.readBackAt.set(partition, processed);
-    if (last) {
-      this.onTick?.(last, false);
-      this.observe(partition, last.at);
-    }
+    if (!last) return undefined;
+    this.onTick?.(last, false);
+    const atMs = Date.parse(last.at);
+    return Number.isFinite(atMs) ? atMs : undefined;
   }
 }
 
