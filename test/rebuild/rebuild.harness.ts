@@ -104,6 +104,17 @@ export async function topicBytes(kafka: Kafka, topic: string): Promise<Record<nu
   return out;
 }
 
+/** Rows without their source offsets (which count transaction markers). */
+function withoutOffsets(rows: Record<string, unknown[]>): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const [table, list] of Object.entries(rows)) {
+    out[table] = list
+      .map((row) => Object.fromEntries(Object.entries(row as Record<string, unknown>).filter(([column]) => column !== 'source_offset')))
+      .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  }
+  return out;
+}
+
 /** Sum of the restores' replayed events, and how many partitions started from a snapshot. */
 export function restoreSummary(result: RunResult): { fromSnapshot: number; eventsReplayed: number } {
   return {
@@ -116,18 +127,9 @@ export function restoreSummary(result: RunResult): { fromSnapshot: number; event
  * The whole check, on inputs already written: run with small snapshots; restart (it must start from snapshots, not
  * from zero) with identical state and rows; drop the schema and restart (a replay from offset 0) with identical
  * state and rows and nothing appended twice; then (with `replay`) replay from offset 0 onto fresh output topics:
- * byte-identical.
+ * byte-identical. A service with several inputs can be: the runtime merges a partition's inputs by timestamp
+ * (InputMerger), and in a replay every input already exists, so every run processes them in the same order.
  */
-
-/**
- * Whether a replay from offset 0 of a service with several input topics can be byte-identical. Not yet: a worker
- * handles whichever input batch kafkajs fetches first, so a replay interleaves usage, contract events and clock
- * ticks differently from the live run (rating rates February usage before or after the amendment is noted;
- * metering stamps usage received before any tick with the clock topic's tail, see PlatformTimeByPartition). It
- * needs the runtime to merge a partition's inputs in a deterministic order (e.g. by record timestamp, as Kafka
- * Streams does); flip this then.
- */
-export const MULTI_INPUT_REPLAY_ORDERED = false;
 export async function expectRebuildAndReplayIdentical(
   kafka: Kafka, service: ServiceUnderTest, prefix: string, { replay }: { replay: boolean },
 ): Promise<{ events: number; outputs: Record<string, Record<number, string[]>> }> {
@@ -164,8 +166,9 @@ export async function expectRebuildAndReplayIdentical(
     const outputsB = await harness.createOutputs(`${prefix}b`);
     const replayed = await harness.run(outputsB, { batchRecordsMax: 500 });
     expect(replayed.states).toEqual(first.states);
-    // Rows name the topic they were projected from: the fresh one, this time.
-    expect(JSON.parse(JSON.stringify(replayed.rows).split(outputsB.events).join(outputsA.events))).toEqual(first.rows);
+    // Rows name the topic they were projected from: the fresh one, this time. Their offsets count the transaction
+    // markers too, and how many transactions a run takes depends on its slices (batchRecordsMax), not on its records.
+    expect(withoutOffsets(JSON.parse(JSON.stringify(replayed.rows).split(outputsB.events).join(outputsA.events)))).toEqual(withoutOffsets(first.rows));
     const replayedBytes = await bytesOf(outputsB);
     for (const role of Object.keys(written)) expect({ role, partitions: replayedBytes[role] }).toEqual({ role, partitions: written[role] });
     return { events, outputs: written };

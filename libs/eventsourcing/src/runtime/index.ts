@@ -10,3 +10,4 @@ export * from './service-runtime';
 export * from './avro-codecs';
 export * from './key-partition';
 export * from './slice-stager';
+export * from './input-merger';

@@ -6,6 +6,8 @@ export interface ReadTarget {
   readonly partition: number;
   /** First offset to deliver (inclusive). */
   readonly fromOffset: string;
+  /** Stop before this offset (exclusive) if it comes before the end. */
+  readonly untilOffset?: string;
 }
 
 export interface ReadOptions {
@@ -41,8 +43,10 @@ export async function readPartitionsToEnd(
   }
   const pending = new Map<string, ReadTarget>();
   for (const target of targets) {
-    const end = ends.get(`${target.topic}:${target.partition}`);
+    const key = `${target.topic}:${target.partition}`;
+    let end = ends.get(key);
     if (end === undefined) throw new Error(`partition ${target.topic}:${target.partition} does not exist`);
+    if (target.untilOffset !== undefined && BigInt(target.untilOffset) < end) ends.set(key, (end = BigInt(target.untilOffset)));
     if (BigInt(target.fromOffset) < end) pending.set(`${target.topic}:${target.partition}`, target);
   }
   if (pending.size === 0) return;

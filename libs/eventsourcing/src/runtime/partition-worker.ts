@@ -39,7 +39,7 @@ export class PartitionWorker<C, E, S> {
   private broken = false;
   /** Rebuilt and counted in partitions_ready. */
   private live = false;
-  /** Batches of different input topics for the same partition may arrive concurrently; one transaction at a time. */
+  /** One transaction at a time, even if callers overlap. */
   private serial: Promise<void> = Promise.resolve();
   /** Set while an input is retried for a reason that is not its fault: the partition is not ready meanwhile. */
   private retrying: string | undefined;
@@ -145,7 +145,10 @@ export class PartitionWorker<C, E, S> {
     return this.retrying;
   }
 
-  /** Decides and appends a batch of input records from one input topic partition. */
+  /**
+   * Decides and appends input records of this partition, in the order given (the runtime's merge of the inputs by
+   * timestamp), in slices of at most batchRecordsMax records, one transaction each.
+   */
   async process(records: readonly InputRecord[], heartbeat: () => Promise<void>): Promise<void> {
     const run = async () => {
       if (this.broken || !this.producer) throw new Error(`worker for partition ${this.partition} is not usable`);
@@ -166,13 +169,18 @@ export class PartitionWorker<C, E, S> {
       isStopped: () => this.broken,
       onRetrying: (reason) => { this.retrying = reason; },
     });
-    if (staged.skipped > 0) this.metrics.recordsSkipped.add(staged.skipped, this.metrics.labels({ topic: records[0].topic }));
+    // A slice may hold several inputs (merged by timestamp): count per topic.
+    for (const [topic, n] of staged.skippedByTopic) this.metrics.recordsSkipped.add(n, this.metrics.labels({ topic }));
     if (staged.positions.size === 0) return;
     await this.commit(staged);
 
-    const labels = this.metrics.labels({ topic: records[0].topic });
+    const inByTopic = new Map<string, number>();
+    for (const record of records) inByTopic.set(record.topic, (inByTopic.get(record.topic) ?? 0) + 1);
     this.metrics.transactions.add(1, this.metrics.labels({ outcome: 'committed' }));
-    this.metrics.recordsIn.add(records.length - staged.skipped, labels);
+    for (const [topic, n] of inByTopic) {
+      const processed = n - (staged.skippedByTopic.get(topic) ?? 0);
+      if (processed > 0) this.metrics.recordsIn.add(processed, this.metrics.labels({ topic }));
+    }
     this.metrics.eventsOut.add(staged.events.length, this.metrics.labels());
     this.metrics.batchDuration.record(Date.now() - started, this.metrics.labels());
     for (const letter of staged.deadLetters) this.metrics.deadLetters.add(1, this.metrics.labels({ reason: letter.reasonCode }));

@@ -1,14 +1,38 @@
-import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { JsonLogger, telemetryApi } from '@billing/telemetry';
 import { InvariantViolation } from '@billing/errors';
 import { CoPartitionedAssigner } from './copartitioned-assigner';
+import { InputMerger } from './input-merger';
 import { RuntimeMetrics } from './metrics';
 import { PartitionWorker, WorkerLogger } from './partition-worker';
 import { SnapshotStore } from './snapshot-store';
 import { defaultRuntimeOptions, InputRecord, RuntimeOptions, ServiceDefinition } from './types';
 
 const REBUILD_RETRY_MS = 1_000;
+/** How long stop() waits for a partition still rebuilding before it stops the worker anyway. */
+const STOP_WAIT_FOR_REBUILD_MS = 10_000;
+
+/** A partition's worker and the merge of its inputs; dropped together (the buffered records are fetched again). */
+interface PartitionEntry<C, E, S> {
+  readonly worker: PartitionWorker<C, E, S>;
+  readonly started: Promise<void>;
+  rebuilt: boolean;
+  readonly merger: InputMerger;
+  /** Topics of the run being processed (released from the merger, not committed yet). */
+  readonly inFlight: Set<string>;
+  /** Topics whose fetching is paused because their buffer is full. */
+  readonly paused: Set<string>;
+  pumping: boolean;
+  /** The pump's current drain, awaited by stop() so a slice in flight commits before the producer goes. */
+  draining: Promise<void>;
+  /** Something changed while the pump ran: look again before it stops. */
+  again: boolean;
+  /** Since when the merge waits for a lagging input, if it does. */
+  waitingSince: number | undefined;
+  refreshTimer: NodeJS.Timeout | undefined;
+  dropped: boolean;
+}
 
 export interface ServiceRuntimeDependencies {
   readonly kafka: Kafka;
@@ -25,13 +49,17 @@ export interface ServiceRuntimeDependencies {
  */
 export class ServiceRuntime<C, E, S> {
   private consumer: Consumer | undefined;
-  private readonly workers = new Map<number, { worker: PartitionWorker<C, E, S>; started: Promise<void>; rebuilt: boolean }>();
+  private readonly workers = new Map<number, PartitionEntry<C, E, S>>();
+  private admin: Admin | undefined;
+  /** The latest heartbeat kafkajs handed us; processing runs outside eachBatch and keeps the session alive with it. */
+  private heartbeatFn: (() => Promise<void>) | undefined;
+  /** Partitions whose last transaction failed: their next worker waits a moment before rebuilding. */
+  private readonly coolingDown = new Set<number>();
   private readonly options: RuntimeOptions;
   private readonly logger: WorkerLogger;
   private readonly metrics: RuntimeMetrics;
   private readonly snapshots: SnapshotStore;
   private assigned = new Set<number>();
-  private readonly consumedUpTo = new Map<string, bigint>();
   private joined = false;
   private stopping = false;
   /** Partition counts of the input topics, fetched once per topic (to check that keys arrive where they hash). */
@@ -92,7 +120,7 @@ export class ServiceRuntime<C, E, S> {
         }
         const behind = ends.filter(([key, topic, partition, end]) => {
           if (end === 0n) return false;
-          const done = [this.consumedUpTo.get(key), committed.get(key), this.worker(partition)?.positionOf(topic)]
+          const done = [this.drainedUpTo(topic, partition), committed.get(key), this.worker(partition)?.positionOf(topic)]
             .reduce<bigint>((a, b) => (b !== undefined && b > a ? b : a), -1n);
           return done < end - 1n;
         });
@@ -113,6 +141,14 @@ export class ServiceRuntime<C, E, S> {
     return this.workers.get(partition)?.worker;
   }
 
+  /** Last offset of an input partition fetched with nothing of it left to process (a tail of transaction markers counts). */
+  private drainedUpTo(topic: string, partition: number): bigint | undefined {
+    const entry = this.workers.get(partition);
+    if (!entry || entry.merger.buffered(topic) > 0 || entry.inFlight.has(topic)) return undefined;
+    const fetched = entry.merger.fetchedOffset(topic);
+    return fetched === undefined ? undefined : fetched - 1n;
+  }
+
   async start(): Promise<void> {
     const { definition, options } = this;
     const consumer = this.deps.kafka.consumer({
@@ -128,10 +164,17 @@ export class ServiceRuntime<C, E, S> {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onAssignment(payload.memberAssignment));
-    // Also fires for batches of transaction markers only, which never reach eachBatch.
+    // Also fires for batches of transaction markers or aborted records only, which never reach eachBatch: their
+    // offsets count as fetched, or the merge would wait for records that will never come.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      this.consumedUpTo.set(`${payload.topic}:${payload.partition}`, BigInt(payload.lastOffset));
+      const entry = this.workers.get(payload.partition);
+      if (!entry || entry.dropped) return;
+      entry.merger.fetchedUpTo(payload.topic, BigInt(payload.lastOffset) + 1n);
+      entry.merger.learnEnd(payload.topic, BigInt(payload.highWatermark));
+      this.pump(payload.partition, entry);
     });
+    this.admin = this.deps.kafka.admin();
+    await this.admin.connect();
     await consumer.connect();
     for (const input of definition.inputs) await consumer.subscribe({ topic: input.topic, fromBeginning: true });
     await consumer.run({
@@ -145,8 +188,17 @@ export class ServiceRuntime<C, E, S> {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.consumer?.disconnect().catch(() => undefined);
-    for (const { worker } of this.workers.values()) await worker.stop();
+    for (const entry of this.workers.values()) {
+      this.drop(entry, false);
+      await entry.draining.catch(() => undefined);
+      // A worker still rebuilding would connect its producer after we let go of it.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([entry.started.catch(() => undefined), new Promise((r) => { timer = setTimeout(r, STOP_WAIT_FOR_REBUILD_MS); })]);
+      clearTimeout(timer);
+      await entry.worker.stop();
+    }
     this.workers.clear();
+    await this.admin?.disconnect().catch(() => undefined);
   }
 
   private onAssignment(memberAssignment: Record<string, number[]>): void {
@@ -157,6 +209,7 @@ export class ServiceRuntime<C, E, S> {
     for (const [p, entry] of this.workers) {
       if (!partitions.has(p)) {
         this.workers.delete(p);
+        this.drop(entry, false);
         void entry.worker.stop();
       }
     }
@@ -166,18 +219,29 @@ export class ServiceRuntime<C, E, S> {
     this.logger.info('partitions assigned', { service: this.definition.name, partitions: [...partitions] });
   }
 
-  private ensureWorker(partition: number, heartbeat?: () => Promise<void>) {
+  private ensureWorker(partition: number): PartitionEntry<C, E, S> {
     let entry = this.workers.get(partition);
     if (!entry || entry.worker.isBroken) {
+      if (entry) this.drop(entry, true);
       const worker = new PartitionWorker(this.definition, partition, this.deps.kafka, this.snapshots, this.options, this.metrics, this.logger, (topic) => this.partitionCountOf(topic));
-      const started = worker.start(heartbeat);
-      const created = { worker, started, rebuilt: false };
+      const heartbeat = () => this.heartbeat();
+      // After a failed transaction, wait a moment (what kafkajs' retry of a failing eachBatch used to give us).
+      const coolDown = this.coolingDown.delete(partition) ? new Promise((r) => setTimeout(r, REBUILD_RETRY_MS)) : Promise.resolve();
+      const started = coolDown.then(() => (created.dropped || this.stopping ? undefined : worker.start(heartbeat)));
+      const created: PartitionEntry<C, E, S> = {
+        worker, started, rebuilt: false, merger: new InputMerger(this.definition.inputs.map((i) => i.topic)),
+        inFlight: new Set(), paused: new Set(), pumping: false, draining: Promise.resolve(), again: false, waitingSince: undefined, refreshTimer: undefined, dropped: false,
+      };
       started.then(
-        () => { created.rebuilt = true; },
+        () => {
+          created.rebuilt = true;
+          this.pump(partition, created);
+        },
         (error) => {
           this.logger.error('partition rebuild failed; retrying', { partition, error: String(error) });
           // A failed rebuild (a leader not elected yet, a broker restart) must not leave the partition unready until
           // some input happens to arrive: retry while we still own it.
+          this.drop(created, true);
           void created.worker.stop();
           setTimeout(() => {
             if (this.stopping || !this.assigned.has(partition) || this.workers.get(partition) !== created) return;
@@ -188,6 +252,8 @@ export class ServiceRuntime<C, E, S> {
       );
       entry = created;
       this.workers.set(partition, entry);
+      // Where every input stands (end offset, where fetching starts): the merge must not wait for an empty input.
+      void this.learnStartOffsets(partition, created);
     }
     return entry;
   }
@@ -202,16 +268,14 @@ export class ServiceRuntime<C, E, S> {
     return count;
   }
 
+  /**
+   * Buffers a batch in its partition's merge and returns at once: kafkajs calls eachBatch one at a time, so
+   * waiting here for another topic's batch would deadlock. The records are processed by pump() in merged order.
+   */
   private async onBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    this.heartbeatFn = heartbeat;
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
-    let entry = this.ensureWorker(batch.partition, heartbeat);
-    try {
-      await waitWithHeartbeats(entry.started, heartbeat);
-    } catch (error) {
-      this.workers.delete(batch.partition);
-      throw error;
-    }
-    if (entry.worker.isBroken) entry = this.ensureWorker(batch.partition, heartbeat);
+    const entry = this.ensureWorker(batch.partition);
     const records: InputRecord[] = batch.messages.map((m) => ({
       topic: batch.topic,
       partition: batch.partition,
@@ -221,37 +285,185 @@ export class ServiceRuntime<C, E, S> {
       headers: m.headers ?? {},
       timestamp: m.timestamp,
     }));
-    try {
-      await entry.worker.process(records, heartbeat);
-    } catch (error) {
-      if (error instanceof InvariantViolation) {
-        this.logger.error('invariant violated; stopping the service', { error: error.message, partition: batch.partition });
-        (this.deps.onFatal ?? defaultFatal)(error);
-      }
-      // The transaction failed. The worker's state did not move (it moves only after a commit), but its producer
-      // may be fenced or in an abortable state: drop it; the batch is redelivered and a fresh worker rebuilds from
-      // the log and skips what is already there.
-      this.workers.delete(batch.partition);
-      await entry.worker.stop();
-      // kafkajs stops the consumer for good on a non-retriable error from eachBatch (a broker refusing a record
-      // inside the transaction): hand it a retriable one so the batch is retried instead.
-      if ((error as { retriable?: unknown }).retriable === false) throw new BatchFailed(batch.partition, error);
-      throw error;
-    }
+    entry.merger.offer(batch.topic, records);
+    entry.merger.learnEnd(batch.topic, BigInt(batch.highWatermark));
     const last = batch.messages[batch.messages.length - 1].offset;
+    // Fetch on; the committed consumer offset (the fetch hint) still moves only with what is processed.
     resolveOffset(last);
-    this.metrics.setLag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n));
-    // Consumer offsets are a fetch hint only (the positions topic is the truth), so a lost commit costs a skip, never a duplicate.
-    await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]).catch(() => undefined);
+    this.metrics.setLag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n) + entry.merger.buffered(batch.topic));
+    if (entry.merger.buffered(batch.topic) >= this.options.inputBufferRecordsMax && !entry.paused.has(batch.topic)) {
+      entry.paused.add(batch.topic);
+      this.consumer!.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
+    }
+    this.pump(batch.partition, entry);
   }
-}
 
-/** A batch whose transaction failed for good; retriable for kafkajs, so the consumer retries it rather than crash. */
-class BatchFailed extends Error {
-  readonly retriable = true;
-  constructor(partition: number, error: unknown) {
-    super(`partition ${partition}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
-    this.name = 'BatchFailed';
+  /**
+   * Processes the partition's merged inputs while the merge releases records; one pump per partition at a time.
+   * A transaction that fails drops the worker with its buffer and rewinds fetching to what is committed.
+   */
+  private pump(partition: number, entry: PartitionEntry<C, E, S>): void {
+    if (entry.pumping) {
+      entry.again = true;
+      return;
+    }
+    if (!entry.rebuilt || entry.dropped || this.stopping) return;
+    entry.pumping = true;
+    entry.draining = this.drain(partition, entry).finally(() => { entry.pumping = false; });
+  }
+
+  private async drain(partition: number, entry: PartitionEntry<C, E, S>): Promise<void> {
+    const { merger, worker } = entry;
+    const positionOf = (topic: string) => worker.positionOf(topic);
+    for (;;) {
+      if (entry.dropped || this.stopping) return;
+      entry.again = false;
+      const waitedTooLong = entry.waitingSince !== undefined && Date.now() - entry.waitingSince > this.options.inputWaitMaxMs;
+      const run = merger.release(this.options.batchRecordsMax, positionOf, waitedTooLong);
+      if (waitedTooLong && run.length > 0) {
+        this.logger.warn('inputs not caught up for too long; processing the others without them (order not deterministic)', {
+          partition, lagging: merger.lagging(positionOf), waitedMs: Date.now() - entry.waitingSince!,
+        });
+      }
+      if (run.length === 0) {
+        if (entry.again) continue;
+        this.waitForLagging(partition, entry);
+        return;
+      }
+      entry.waitingSince = undefined;
+      for (const record of run) entry.inFlight.add(record.topic);
+      try {
+        await worker.process(run, () => this.heartbeat());
+      } catch (error) {
+        this.onProcessFailed(partition, entry, error);
+        return;
+      } finally {
+        entry.inFlight.clear();
+      }
+      await this.commitFetchHints(partition, entry, run);
+      for (const topic of new Set(run.map((r) => r.topic))) {
+        const end = merger.endOffset(topic);
+        const position = worker.positionOf(topic);
+        if (end !== undefined && position !== undefined) this.metrics.setLag(topic, partition, Math.max(0, Number(end - position - 1n)));
+      }
+      for (const topic of [...entry.paused]) {
+        if (merger.buffered(topic) <= this.options.inputBufferRecordsMax / 2) {
+          entry.paused.delete(topic);
+          this.consumer?.resume([{ topic, partitions: [partition] }]);
+        }
+      }
+    }
+  }
+
+  /** Nothing to release: if an input lags, ask the broker for end offsets until it catches up or delivers. */
+  private waitForLagging(partition: number, entry: PartitionEntry<C, E, S>): void {
+    const lagging = entry.merger.totalBuffered() > 0 ? entry.merger.lagging((t) => entry.worker.positionOf(t)) : [];
+    if (lagging.length === 0) {
+      entry.waitingSince = undefined;
+      return;
+    }
+    entry.waitingSince ??= Date.now();
+    if (entry.refreshTimer) return;
+    entry.refreshTimer = setTimeout(() => {
+      entry.refreshTimer = undefined;
+      if (entry.dropped || this.stopping) return;
+      void this.learnEnds(entry, lagging).finally(() => this.pump(partition, entry));
+    }, this.options.inputEndRefreshMs);
+  }
+
+  /** Consumer offsets are a fetch hint only (the positions topic is the truth): committed up to what is processed. */
+  private async commitFetchHints(partition: number, entry: PartitionEntry<C, E, S>, run: readonly InputRecord[]): Promise<void> {
+    const topics = new Set(run.map((r) => r.topic));
+    const offsets = [...topics].flatMap((topic) => {
+      const position = entry.worker.positionOf(topic);
+      return position === undefined ? [] : [{ topic, partition, offset: (position + 1n).toString() }];
+    });
+    if (offsets.length > 0) await this.consumer?.commitOffsets(offsets).catch(() => undefined);
+  }
+
+  private onProcessFailed(partition: number, entry: PartitionEntry<C, E, S>, error: unknown): void {
+    if (error instanceof InvariantViolation) {
+      this.logger.error('invariant violated; stopping the service', { error: error.message, partition });
+      try {
+        (this.deps.onFatal ?? defaultFatal)(error);
+      } catch {
+        // defaultFatal rethrows for the log; the process is on its way out.
+      }
+    }
+    if (entry.dropped || this.stopping) return;
+    // The transaction failed. The worker's state did not move (it moves only after a commit), but its producer
+    // may be fenced or in an abortable state: drop it with its buffer; fetching rewinds to what is committed, and
+    // a fresh worker rebuilds from the log and skips what is already there.
+    this.logger.error('transaction failed; rebuilding the partition', { partition, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    if (this.workers.get(partition) === entry) this.workers.delete(partition);
+    this.coolingDown.add(partition);
+    this.drop(entry, true);
+    void entry.worker.stop();
+  }
+
+  /**
+   * Forgets a worker's buffer. With `rewind` (we still own the partition) fetching restarts after what the worker
+   * committed, so the buffered and in-flight records are fetched again for its successor.
+   */
+  private drop(entry: PartitionEntry<C, E, S>, rewind: boolean): void {
+    if (entry.dropped) return;
+    entry.dropped = true;
+    if (entry.refreshTimer) clearTimeout(entry.refreshTimer);
+    const partition = entry.worker.partition;
+    const consumer = this.consumer;
+    if (!consumer || this.stopping) return;
+    if (entry.paused.size > 0) consumer.resume([...entry.paused].map((topic) => ({ topic, partitions: [partition] })));
+    if (!rewind || !this.assigned.has(partition)) return;
+    for (const { topic } of this.definition.inputs) {
+      const position = entry.worker.positionOf(topic);
+      const from = position !== undefined ? position + 1n : entry.merger.firstOffered(topic);
+      if (from === undefined) continue;
+      try {
+        consumer.seek({ topic, partition, offset: from.toString() });
+      } catch (error) {
+        this.logger.warn('could not rewind fetching', { topic, partition, error: String(error) });
+      }
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    // kafkajs heartbeats on its own between fetches; a rebalance in progress is its business, not the slice's.
+    await this.heartbeatFn?.().catch(() => undefined);
+  }
+
+  /** End offsets of the given inputs, partition of the entry; a failure is retried at the next wait. */
+  private async learnEnds(entry: PartitionEntry<C, E, S>, topics: readonly string[]): Promise<void> {
+    const partition = entry.worker.partition;
+    try {
+      for (const topic of topics) {
+        const found = (await this.admin!.fetchTopicOffsets(topic)).find((o) => o.partition === partition);
+        if (found) entry.merger.learnEnd(topic, BigInt(found.high));
+      }
+    } catch (error) {
+      this.logger.warn('could not fetch end offsets of inputs', { partition, error: String(error) });
+    }
+  }
+
+  /** Once per worker: the end offset of every input and where its fetching starts (committed hint, else the log start). */
+  private async learnStartOffsets(partition: number, entry: PartitionEntry<C, E, S>): Promise<void> {
+    const topics = this.definition.inputs.map((i) => i.topic);
+    try {
+      const committed = new Map<string, bigint>();
+      for (const t of await this.admin!.fetchOffsets({ groupId: this.definition.name, topics })) {
+        for (const p of t.partitions) if (p.partition === partition && p.offset !== '-1') committed.set(t.topic, BigInt(p.offset));
+      }
+      for (const topic of topics) {
+        const found = (await this.admin!.fetchTopicOffsets(topic)).find((o) => o.partition === partition);
+        if (!found) continue;
+        const low = BigInt(found.low);
+        const from = committed.get(topic);
+        entry.merger.learnEnd(topic, BigInt(found.high));
+        entry.merger.fetchedUpTo(topic, from !== undefined && from > low ? from : low);
+      }
+    } catch (error) {
+      this.logger.warn('could not fetch start offsets of inputs; learning them from batches', { partition, error: String(error) });
+    }
+    this.pump(partition, entry);
   }
 }
 
@@ -265,16 +477,6 @@ async function fetchPartitionCount(kafka: Kafka, topic: string): Promise<number>
   } finally {
     await admin.disconnect();
   }
-}
-
-async function waitWithHeartbeats(promise: Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
-  let settled = false;
-  const guarded = promise.finally(() => { settled = true; });
-  while (!settled) {
-    await Promise.race([guarded, new Promise((r) => setTimeout(r, 1_000))]);
-    if (!settled) await heartbeat().catch(() => undefined);
-  }
-  await guarded;
 }
 
 function defaultFatal(error: Error): void {

@@ -4,7 +4,7 @@ import { extractTraceContext, injectTraceContext } from '@billing/telemetry';
 import { DomainError, InvariantViolation } from '@billing/errors';
 import { partitionForKey } from './key-partition';
 import { RuntimeMetrics } from './metrics';
-import { InputRecord, RoutedCommand, RuntimeOptions, ServiceDefinition } from './types';
+import { InputContext, InputRecord, RoutedCommand, RuntimeOptions, ServiceDefinition } from './types';
 
 export interface StagerLogger {
   warn(message: string, fields?: object): void;
@@ -32,6 +32,8 @@ export interface StagedSlice<S> {
   readonly positions: ReadonlyMap<string, string>;
   readonly positionMessages: readonly Message[];
   readonly skipped: number;
+  /** Skipped records per input topic (a slice may hold several inputs, merged by timestamp). */
+  readonly skippedByTopic: ReadonlyMap<string, number>;
 }
 
 /** How the stager waits between retries without losing the partition, and learns that it should give up. */
@@ -100,14 +102,17 @@ export class SliceStager<C, E, S> {
     const slice: Staging<S> = { states: new Map(), events: [], extras: new Map(), deadLetters: [] };
     const positions = new Map<string, string>();
     let skipped = 0;
+    const skippedByTopic = new Map<string, number>();
     for (const record of records) {
       const processedUpTo = committed.positionOf(record.topic);
       if (processedUpTo !== undefined && BigInt(record.offset) <= processedUpTo) {
         skipped++;
+        skippedByTopic.set(record.topic, (skippedByTopic.get(record.topic) ?? 0) + 1);
         continue;
       }
+      const context = handledBefore(new Map(positions), committed);
       positions.set(record.topic, record.offset);
-      const outcome = await this.withRetry(record, control, () => this.stageRecord(record, slice, committed));
+      const outcome = await this.withRetry(record, control, () => this.stageRecord(record, slice, committed, context));
       for (const [key, state] of outcome.states) slice.states.set(key, state);
       slice.events.push(...outcome.events);
       for (const [topic, messages] of outcome.extras) slice.extras.set(topic, [...(slice.extras.get(topic) ?? []), ...messages]);
@@ -115,7 +120,7 @@ export class SliceStager<C, E, S> {
     }
     const last = records[records.length - 1];
     const positionMessages = positions.size === 0 ? [] : await this.withRetry(last, control, () => this.positionMessages(positions));
-    return { ...slice, positions, positionMessages, skipped };
+    return { ...slice, positions, positionMessages, skipped, skippedByTopic };
   }
 
   /** Retries a record's staging with capped exponential backoff while the failure is not the input's fault. */
@@ -153,13 +158,13 @@ export class SliceStager<C, E, S> {
   }
 
   /** One record: its commands, each decided and encoded per aggregate; a failing aggregate's events are dropped whole. */
-  private async stageRecord(record: InputRecord, slice: Staging<S>, committed: CommittedView<S>): Promise<Staging<S>> {
+  private async stageRecord(record: InputRecord, slice: Staging<S>, committed: CommittedView<S>, context: InputContext): Promise<Staging<S>> {
     const out: Staging<S> = { states: new Map(), events: [], extras: new Map(), deadLetters: [] };
     const parentContext = extractTraceContext(record.headers as never);
     const span = this.tracer.startSpan(`${this.definition.name} process ${record.topic}`, { kind: SpanKind.CONSUMER }, parentContext);
     const spanContext = trace.setSpan(parentContext, span);
     try {
-      const routed = await this.commandsOf(record);
+      const routed = await this.commandsOf(record, context);
       if (routed instanceof DomainError) {
         out.deadLetters.push(await this.deadLetter(record, routed, recordTime(record)));
         return out;
@@ -192,11 +197,11 @@ export class SliceStager<C, E, S> {
   }
 
   /** The binding's commands, or the DomainError that makes the input bad. Anything else is not the input's fault. */
-  private async commandsOf(record: InputRecord): Promise<readonly RoutedCommand<C>[] | DomainError> {
+  private async commandsOf(record: InputRecord, context: InputContext): Promise<readonly RoutedCommand<C>[] | DomainError> {
     const binding = this.bindings.get(record.topic);
     if (!binding) throw new Error(`no input binding for topic ${record.topic}`);
     try {
-      return await binding.toCommands(record);
+      return await binding.toCommands(record, context);
     } catch (error) {
       if (error instanceof InvariantViolation) throw error;
       if (error instanceof DomainError) return error;
@@ -343,4 +348,14 @@ export function headerString(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : first.toString();
+}
+
+/** Positions as of a record: what the slice staged before it, else what is committed. */
+function handledBefore<S>(staged: ReadonlyMap<string, string>, committed: CommittedView<S>): InputContext {
+  return {
+    positionOf(topic) {
+      const offset = staged.get(topic);
+      return offset !== undefined ? BigInt(offset) : committed.positionOf(topic);
+    },
+  };
 }

@@ -26,7 +26,16 @@ export interface InputBinding<C> {
    * A keyed command's aggregateKey must hash (Kafka's murmur2 partitioner) to the record's partition, else the
    * record goes to the dead-letter topic as WRONG_PARTITION; broadcast commands are exempt.
    */
-  toCommands(record: InputRecord): Promise<readonly RoutedCommand<C>[]>;
+  toCommands(record: InputRecord, context?: InputContext): Promise<readonly RoutedCommand<C>[]>;
+}
+
+/** What a binding may know of the worker handling a record. */
+export interface InputContext {
+  /**
+   * Last offset of an input topic (same partition) handled before this record in the merged order: staged
+   * earlier in the same slice, else committed; undefined if none. The same in every replay of the inputs.
+   */
+  positionOf(topic: string): bigint | undefined;
 }
 
 /**
@@ -122,6 +131,15 @@ export interface RuntimeOptions {
   readonly inputRetryInitialMs: number;
   /** The retry wait doubles up to this cap; the partition reports not ready while it retries. */
   readonly inputRetryMaxMs: number;
+  /** Records buffered per input topic and partition while the merge waits; a full buffer pauses fetching that topic. */
+  readonly inputBufferRecordsMax: number;
+  /** While the merge waits for an input, its end offset is asked of the broker this often. */
+  readonly inputEndRefreshMs: number;
+  /**
+   * Longest wait for an input that is not known to be caught up before the others are processed anyway (a
+   * transaction left open upstream, an unreachable partition leader): the order is then no longer deterministic.
+   */
+  readonly inputWaitMaxMs: number;
 }
 
 export const defaultRuntimeOptions: RuntimeOptions = {
@@ -134,6 +152,9 @@ export const defaultRuntimeOptions: RuntimeOptions = {
   sendBytesMax: 900 * 1024,
   inputRetryInitialMs: 100,
   inputRetryMaxMs: 30_000,
+  inputBufferRecordsMax: 2_000,
+  inputEndRefreshMs: 300,
+  inputWaitMaxMs: 90_000,
 };
 
 /**

@@ -168,9 +168,9 @@ export function meteringServiceDefinition(
     inputs: [
       {
         topic: topics.usage,
-        async toCommands(record) {
+        async toCommands(record, context) {
           const usage = await decodeUsage(codec, record);
-          const command = commandFromUsageEvent(usage, await platformTime.nowFor(record));
+          const command = commandFromUsageEvent(usage, await platformTime.nowFor(record, context));
           // A stalled clock would turn on-time usage into FUTURE_TIMESTAMP: retried once it ticks again, not rejected.
           const stalledForMs = stall.stalledForMs();
           if (stalledForMs !== undefined && isAheadOfPlatformTime(instantMs(command.eventTime), Date.parse(command.now), config)) {
@@ -190,7 +190,7 @@ export function meteringServiceDefinition(
         topic: topics.clock,
         async toCommands(record) {
           const tick = await decodeClockTick(codec, record.value ?? Buffer.alloc(0));
-          platformTime.observe(record.partition, tick.at, tick.mode);
+          platformTime.observe(record.partition, tick.at, tick.mode, record.offset);
           return [{ broadcast: true, command: { type: 'ClockTicked', now: tick.at } }];
         },
       },

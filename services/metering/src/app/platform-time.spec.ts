@@ -5,7 +5,7 @@ import type * as wire from '@billing/schemas';
 import { defaultMeteringConfig, isAheadOfPlatformTime } from '../domain';
 import { meteringOptionsFromEnv } from './config';
 import { meteringServiceDefinition } from './definition';
-import { ClockStallDetector, PlatformClockStalled } from './platform-time';
+import { ClockStallDetector, PlatformClockStalled, PlatformTimeByPartition } from './platform-time';
 
 const MINUTE_MS = 60_000;
 
@@ -84,5 +84,25 @@ describe('metering while the realtime clock is stalled', () => {
     // Usage the last tick can judge (not ahead of it) is still decided.
     const [routed] = await usageInput.toCommands(record('usage.events.v1', await usage('2026-01-15T11:59:00.000Z')));
     expect(routed.command.type).toBe('UsageReceived');
+  });
+});
+
+describe('platform time by clock position', () => {
+  const codec = new AvroCodec(new CatalogSchemaRegistry(loadSchemas()));
+  const usageAt = (timestamp: string): InputRecord => ({ topic: 'usage', partition: 0, offset: '9', key: null, value: null, headers: {}, timestamp: String(Date.parse(timestamp)) });
+
+  it('is the tick at the clock position as of the record, not a later tick already seen', async () => {
+    const time = new PlatformTimeByPartition(codec, 'platform.clock.v1');
+    time.observe(0, '2026-01-01T00:00:00.000Z', 'Simulated', '0');
+    time.observe(0, '2026-01-02T00:00:00.000Z', 'Simulated', '2');
+    const record = usageAt('2026-01-05T00:00:00.000Z');
+    expect(await time.nowFor(record, { positionOf: () => 0n })).toBe('2026-01-01T00:00:00.000Z');
+    expect(await time.nowFor(record, { positionOf: () => 2n })).toBe('2026-01-02T00:00:00.000Z');
+  });
+
+  it("is the record's broker timestamp while no tick was handled, whatever ticks were seen", async () => {
+    const time = new PlatformTimeByPartition(codec, 'platform.clock.v1');
+    time.observe(0, '2026-01-02T00:00:00.000Z', 'Simulated', '2');
+    expect(await time.nowFor(usageAt('2026-01-05T00:00:00.000Z'), { positionOf: () => undefined })).toBe('2026-01-05T00:00:00.000Z');
   });
 });

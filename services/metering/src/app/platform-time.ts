@@ -1,73 +1,96 @@
 import { AvroCodec } from '@billing/avro';
 import { decodeClockTick, type ClockTick } from '@billing/clock';
-import { InputRecord, readPartitionsToEnd } from '@billing/runtime';
+import { InputContext, InputRecord, readPartitionsToEnd } from '@billing/runtime';
 import { Kafka } from 'kafkajs';
 
-/** Clock records read back after a restart to find the platform time (a tick is 1 record + 1 transaction marker). */
-const CLOCK_TAIL_RECORDS = 64;
+/** Clock records read back after a restart to find the last processed tick (a tick is 1 record + 1 transaction marker). */
+const CLOCK_READBACK_RECORDS = 64;
+/** Ticks remembered per partition by offset (the worker's clock position is almost always the latest). */
+const RECENT_TICKS_MAX = 8;
 
 /**
- * The platform time a worker has reached, per partition: the latest tick it was handed on the clock topic (every
- * tick goes to every partition). Metering stamps usage with it (`receivedAt`, the future-skew check), never with
- * wall time, so a simulated clock and a replay give the same answers.
+ * The platform time a worker has reached, per partition: the tick at its position on the clock topic as of the
+ * usage record, in the runtime's merge of the inputs (every tick goes to every partition). Metering stamps usage
+ * with it (`receivedAt`, the future-skew check), never with wall time, so a simulated clock and a replay give the
+ * same answers.
  *
- * After a restart no tick has been seen yet: the time is read back from the tail of the clock partition (it may
- * be a tick the worker has not processed yet, which only makes the skew check a little more lenient). With no tick
- * on the partition at all (a fresh platform without a ticker), the record's broker timestamp stands in.
+ * The tick is usually one this process was handed; after a restart it is read back from the clock partition: the
+ * last tick at or before that position (never a tick not processed yet, which would make a restart or a replay
+ * differ from the live run). With no tick handled (a fresh platform without a ticker, or usage whose timestamp
+ * puts it ahead of the first tick), the record's broker timestamp stands in.
  */
 export class PlatformTimeByPartition {
+  /** Latest tick seen per partition (for callers without an InputContext). */
   private readonly latestMs = new Map<number, number>();
-  private readonly loads = new Map<number, Promise<void>>();
+  /** The last ticks seen per partition, by clock offset: the tick at a worker's clock position is usually here. */
+  private readonly recentByOffset = new Map<number, Map<bigint, number>>();
+  /** The last clock position read back per partition, and the tick found at or before it (if any). */
+  private readonly readBacks = new Map<number, { readonly position: bigint; readonly atMs: number | undefined }>();
 
   constructor(
     private readonly codec: AvroCodec,
     private readonly clockTopic: string,
     private readonly kafka?: Kafka,
-    /** Told of every tick (live or read back from the tail), e.g. the stall detector. */
+    /** Told of every tick (live or read back after a restart), e.g. the stall detector. */
     private readonly onTick?: (tick: Pick<ClockTick, 'at' | 'mode'>, live: boolean) => void,
   ) {}
 
-  observe(partition: number, at: string, mode?: ClockTick['mode']): void {
+  /** A tick handed to the worker; `offset` is its clock record's offset. */
+  observe(partition: number, at: string, mode?: ClockTick['mode'], offset?: string): void {
     const atMs = Date.parse(at);
     if (mode !== undefined) this.onTick?.({ at, mode }, true);
-    if (Number.isFinite(atMs) && atMs > (this.latestMs.get(partition) ?? Number.NEGATIVE_INFINITY)) this.latestMs.set(partition, atMs);
+    if (!Number.isFinite(atMs)) return;
+    if (atMs > (this.latestMs.get(partition) ?? Number.NEGATIVE_INFINITY)) this.latestMs.set(partition, atMs);
+    if (offset === undefined) return;
+    let recent = this.recentByOffset.get(partition);
+    if (!recent) this.recentByOffset.set(partition, (recent = new Map()));
+    recent.set(BigInt(offset), atMs);
+    if (recent.size > RECENT_TICKS_MAX) recent.delete(recent.keys().next().value!);
   }
 
-  async nowFor(record: InputRecord): Promise<string> {
-    if (!this.latestMs.has(record.partition) && this.kafka) {
-      let load = this.loads.get(record.partition);
-      if (!load) {
-        load = this.readTail(this.kafka, record.partition).finally(() => this.loads.delete(record.partition));
-        this.loads.set(record.partition, load);
+  /**
+   * The platform time for a usage record: the tick at the worker's clock position as of this record (the context
+   * the runtime gives), read back from the clock partition when this process has not seen it; the record's broker
+   * timestamp while no tick was handled. Without a context (direct callers), the latest tick seen.
+   */
+  async nowFor(record: InputRecord, context?: InputContext): Promise<string> {
+    const fallback = () => this.latestMs.get(record.partition) ?? Number(record.timestamp);
+    if (!context) return new Date(fallback()).toISOString();
+    const position = context.positionOf(this.clockTopic);
+    if (position === undefined) return new Date(Number(record.timestamp)).toISOString();
+    let atMs = this.recentByOffset.get(record.partition)?.get(position);
+    if (atMs === undefined) {
+      if (!this.kafka) return new Date(fallback()).toISOString();
+      let readBack = this.readBacks.get(record.partition);
+      if (readBack?.position !== position) {
+        readBack = { position, atMs: await this.readBack(this.kafka, record.partition, position) };
+        this.readBacks.set(record.partition, readBack);
       }
-      await load;
+      atMs = readBack.atMs ?? Number(record.timestamp);
     }
-    const ms = this.latestMs.get(record.partition) ?? Number(record.timestamp);
-    return new Date(ms).toISOString();
+    return new Date(atMs).toISOString();
   }
 
-  private async readTail(kafka: Kafka, partition: number): Promise<void> {
-    const admin = kafka.admin();
-    await admin.connect();
-    let high: bigint;
-    try {
-      const offsets = await admin.fetchTopicOffsets(this.clockTopic);
-      high = BigInt(offsets.find((o) => o.partition === partition)?.high ?? '0');
-    } finally {
-      await admin.disconnect();
-    }
-    if (high === 0n) return;
-    const fromOffset = high > BigInt(CLOCK_TAIL_RECORDS) ? high - BigInt(CLOCK_TAIL_RECORDS) : 0n;
-    await readPartitionsToEnd(kafka, [{ topic: this.clockTopic, partition, fromOffset: fromOffset.toString() }], async (_target, messages) => {
-      for (const message of messages) {
-        if (!message.value) continue;
-        const tick = await decodeClockTick(this.codec, message.value).catch(() => undefined);
-        if (tick) {
-          this.onTick?.(tick, false);
-          this.observe(partition, tick.at);
+  /** Reads the clock partition up to a position (inclusive): its last tick is the platform time there. */
+  private async readBack(kafka: Kafka, partition: number, position: bigint): Promise<number | undefined> {
+    const window = BigInt(CLOCK_READBACK_RECORDS);
+    const fromOffset = position >= window ? position - window + 1n : 0n;
+    let last: ClockTick | undefined;
+    await readPartitionsToEnd(
+      kafka,
+      [{ topic: this.clockTopic, partition, fromOffset: fromOffset.toString(), untilOffset: (position + 1n).toString() }],
+      async (_target, messages) => {
+        for (const message of messages) {
+          if (!message.value) continue;
+          const tick = await decodeClockTick(this.codec, message.value).catch(() => undefined);
+          if (tick) last = tick;
         }
-      }
-    });
+      },
+    );
+    if (!last) return undefined;
+    this.onTick?.(last, false);
+    const atMs = Date.parse(last.at);
+    return Number.isFinite(atMs) ? atMs : undefined;
   }
 }
 
@@ -90,7 +113,7 @@ export class ClockStallDetector {
   ) {}
 
   /**
-   * A tick seen live counts as observed now; one read back from the clock topic's tail (after a restart) as observed
+   * A tick seen live counts as observed now; one read back from the clock topic (after a restart) as observed
    * at its own time, since a realtime tick's `at` is the wall time it was written at.
    */
   observe(tick: Pick<ClockTick, 'at' | 'mode'>, live: boolean): void {
