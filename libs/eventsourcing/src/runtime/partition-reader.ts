@@ -96,7 +96,17 @@ export async function readPartitionsToEnd(
         const from = BigInt(target.fromOffset);
         const end = ends.get(`${batch.topic}:${batch.partition}`)!;
         const messages = batch.messages.filter((m) => BigInt(m.offset) >= from && BigInt(m.offset) < end);
-        if (messages.length > 0) await onMessages(target, messages);
+        if (messages.length > 0) {
+          try {
+            await onMessages(target, messages);
+          } catch (error) {
+            // Never let kafkajs redeliver the batch: the handler may have applied part of it (a fold would count
+            // those events twice). The read fails as a whole and the caller starts over from a clean state.
+            pause();
+            rejectDone(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
+        }
         await heartbeat();
         if (options.heartbeat) await options.heartbeat();
       },
