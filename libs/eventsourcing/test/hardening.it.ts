@@ -4,6 +4,7 @@ import { AddressInfo } from 'node:net';
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AvroCodec, CatalogSchemaRegistry, frame, HttpSchemaRegistry, unframe } from '@billing/avro';
+import { DomainError } from '@billing/errors';
 import { openServiceDatabase, partitionForKey, ServiceDefinition, ServiceRuntime, ServiceRuntimeDependencies } from '@billing/runtime';
 import { startTelemetry } from '@billing/telemetry';
 import { createTestTopics, eventually, readTopic, runId, testKafka, TestSchemaRegistry } from '@billing/testing/kafka';
@@ -169,6 +170,46 @@ describe('runtime hardening (real broker and PostgreSQL)', () => {
     expect(letters[0].reasonCode).toBe('OUTPUT_NOT_ENCODABLE');
     expect(letters[0].reasonMessage).toContain('DECIMAL_OUT_OF_RANGE');
     expect(letters[0].failedAt.toISOString()).toBe('2026-01-01T00:00:00.000Z'); // the command's platform time
+  });
+
+  it('counts and logs a LIMIT_EXCEEDED rejection by its limit, and serves the next inputs', async () => {
+    const name = `sample_limit_${runId()}`;
+    const topics = sampleTopics(name);
+    await freshTopics(topics);
+    const base = sampleServiceDefinition(catalogCodec, name, topics);
+    // A limit input can reach (a customer's dedup window, say): a typed rejection of that input, never a stop.
+    const definition: SampleDefinition = {
+      ...base,
+      decider: {
+        ...base.decider,
+        decide: (command, state) => {
+          if (command.commandId === 'over-limit') throw new DomainError('LIMIT_EXCEEDED', 'acct-l would pass depositsMax (2)', { limit: 'depositsMax', customerId: 'acct-l' });
+          return base.decider.decide(command, state);
+        },
+      },
+    };
+    const warnings: Record<string, unknown>[] = [];
+    const logger = { ...quiet, warn: (message: string, fields?: object) => { warnings.push({ message, ...fields }); } };
+    const telemetry = startTelemetry(name);
+    const metricsServer: Server = createServer((q, r) => telemetry.metricsHandler(q, r));
+    await new Promise<void>((resolve) => metricsServer.listen(0, '127.0.0.1', () => resolve()));
+    await send(producer, topics.commands, [deposit('acct-l', 'l1', '1'), deposit('acct-l', 'over-limit', '5'), deposit('acct-l', 'l3', '2')]);
+    try {
+      await run(definition, async (runtime) => {
+        await runtime.waitUntilReady();
+        await runtime.waitUntilCaughtUp();
+        const port = (metricsServer.address() as AddressInfo).port;
+        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        const line = metrics.split('\n').find((l) => l.startsWith('billing_runtime_limit_rejections_total{') && l.includes(`service="${name}"`));
+        expect(line).toContain('limit="depositsMax"');
+        expect(line).toMatch(/ 1$/);
+      }, { logger });
+    } finally {
+      await new Promise((resolve) => metricsServer.close(resolve));
+    }
+    expect(await commandIdsOf(kafka, definition)).toEqual(['l1', 'l3']);
+    expect((await lettersOf(kafka, definition)).map((l) => l.reasonCode)).toEqual(['LIMIT_EXCEEDED']);
+    expect(warnings).toContainEqual(expect.objectContaining({ message: 'input rejected: a configured limit is reached', limit: 'depositsMax', customerId: 'acct-l' }));
   });
 
   it('dead-letters a record that arrived on another partition than its key hashes to', async () => {

@@ -7,6 +7,7 @@ export class RuntimeMetrics {
   readonly eventsOut: Counter;
   readonly deadLetters: Counter;
   readonly inputRetries: Counter;
+  readonly limitRejections: Counter;
   readonly batchDuration: Histogram;
   readonly transactions: Counter;
   readonly rebuildRecords: Counter;
@@ -22,6 +23,7 @@ export class RuntimeMetrics {
     this.recordsSkipped = meter.createCounter('runtime_records_skipped', { description: 'Input records redelivered after a restart and skipped: their effect is already in the log' });
     this.eventsOut = meter.createCounter('runtime_events_out', { description: 'Events appended to the service event topic' });
     this.deadLetters = meter.createCounter('runtime_dead_letters', { description: 'Input records written to the dead-letter topic, by reason code' });
+    this.limitRejections = meter.createCounter('runtime_limit_rejections', { description: 'Inputs rejected because a customer reached a configured limit (LIMIT_EXCEEDED), by limit' });
     this.inputRetries = meter.createCounter('runtime_input_retries', { description: 'Retries of an input whose mapping failed for a reason that is not the input\'s fault (registry outage), by error class' });
     this.batchDuration = meter.createHistogram('runtime_batch_duration_ms', { description: 'Decide + transactional append duration per batch', unit: 'ms' });
     this.transactions = meter.createCounter('runtime_transactions', { description: 'Kafka transactions by outcome' });

@@ -6,6 +6,9 @@ import { PartitionCounts, SliceStager, StagedSlice } from './slice-stager';
 import { SnapshotStore } from './snapshot-store';
 import { InputRecord, RuntimeOptions, ServiceDefinition } from './types';
 
+/** The reason code every service uses for a limit that input can reach (never an InvariantViolation). */
+const LIMIT_EXCEEDED = 'LIMIT_EXCEEDED';
+
 export interface WorkerLogger {
   info(message: string, fields?: object): void;
   warn(message: string, fields?: object): void;
@@ -183,7 +186,14 @@ export class PartitionWorker<C, E, S> {
     }
     this.metrics.eventsOut.add(staged.events.length, this.metrics.labels());
     this.metrics.batchDuration.record(Date.now() - started, this.metrics.labels());
-    for (const letter of staged.deadLetters) this.metrics.deadLetters.add(1, this.metrics.labels({ reason: letter.reasonCode }));
+    for (const letter of staged.deadLetters) {
+      this.metrics.deadLetters.add(1, this.metrics.labels({ reason: letter.reasonCode }));
+      // A limit reached is input a customer is losing until the window moves on or the limit is raised: say so.
+      if (letter.reasonCode === LIMIT_EXCEEDED) {
+        this.metrics.limitRejections.add(1, this.metrics.labels({ limit: letter.details.limit ?? 'unspecified' }));
+        this.logger.warn('input rejected: a configured limit is reached', { partition: this.partition, ...letter.details });
+      }
+    }
     if (this.eventsSinceSnapshot >= this.options.snapshotEveryEvents) await this.snapshot();
   }
 

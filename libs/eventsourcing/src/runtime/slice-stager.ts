@@ -19,6 +19,8 @@ export interface CommittedView<S> {
 
 export interface StagedDeadLetter {
   readonly reasonCode: string;
+  /** The rejection's details (customer, limit, ...), for the log line a LIMIT_EXCEEDED deserves. */
+  readonly details: Readonly<Record<string, string>>;
   readonly message: Message;
 }
 
@@ -319,7 +321,7 @@ export class SliceStager<C, E, S> {
       partition: this.partition,
       headers: { 'billing-reason-code': error.reasonCode, ...injectTraceContext(context.active(), {}) },
     };
-    return { reasonCode: error.reasonCode, message };
+    return { reasonCode: error.reasonCode, details: error.details, message };
   }
 }
 

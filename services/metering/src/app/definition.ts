@@ -8,10 +8,10 @@ import {
   deadLetterCodec, envelopeEventCodec, EventEnvelope, InputRecord, inputPositionCodec, jsonStateCodec, ServiceDefinition, prefixedTopics
 } from '@billing/runtime';
 import type * as wire from '@billing/schemas';
-import { JsonLogger, telemetryApi } from '@billing/telemetry';
+import { telemetryApi } from '@billing/telemetry';
 import type { Kafka } from 'kafkajs';
 import {
-  createMeteringDecider, defaultMeteringConfig, instantMs, isAheadOfPlatformTime, LimitExceeded, MeteringCommand, MeteringConfig, MeteringDecider,
+  createMeteringDecider, defaultMeteringConfig, instantMs, isAheadOfPlatformTime, MeteringCommand, MeteringConfig, MeteringDecider,
   MeteringEvent, MeteringRejection, MeteringState, UsageDuplicateIgnored,
 } from '../domain';
 import { commandFromContractEvent, commandFromUsageEvent, meteringEventFromWire, meteringEventToWire } from './mappers';
@@ -76,32 +76,6 @@ export interface MeteringServiceOptions {
 /** Clock silence, in tick intervals, after which a realtime clock counts as stalled. */
 export const CLOCK_STALLED_AFTER_TICKS_DEFAULT = 3;
 
-/**
- * A limit reached (LIMIT_EXCEEDED) goes to the DLQ like every rejection (runtime_dead_letters counts it by reason);
- * it is also counted by limit and logged, since it means a customer is losing usage until the window moves or the
- * limit is raised. At-least-once, like every metric of a decision (a retried transaction decides again).
- */
-function withLimitsReported(inner: MeteringDecider, name: string): MeteringDecider {
-  const rejections = telemetryApi(name).meter.createCounter('metering_limit_rejections', {
-    description: 'Usage rejected because a customer reached a configured limit (LIMIT_EXCEEDED), by limit',
-  });
-  const logger = new JsonLogger(name);
-  return {
-    ...inner,
-    decide(command, state) {
-      try {
-        return inner.decide(command, state);
-      } catch (error) {
-        if (error instanceof LimitExceeded) {
-          rejections.add(1, { service: name, limit: error.limit });
-          logger.warn('usage rejected: customer limit reached', { ...error.details, reason: error.reasonCode });
-        }
-        throw error;
-      }
-    },
-  };
-}
-
 /** Decodes a usage record; a quantity that does not fit decimal(38,12) is the domain's DECIMAL_OVERFLOW. */
 async function decodeUsage(codec: AvroCodec, record: InputRecord): Promise<wire.UsageEvent> {
   try {
@@ -161,7 +135,7 @@ export function meteringServiceDefinition(
 
   return {
     name,
-    decider: withLimitsReported(withDuplicatesCounted(createMeteringDecider(config), name, options), name),
+    decider: withDuplicatesCounted(createMeteringDecider(config), name, options),
     eventTopic: topics.events,
     deadLetterTopic: topics.deadLetters,
     positionsTopic: topics.positions,
