@@ -9,6 +9,7 @@ import { PartitionWorker, WorkerLogger } from './partition-worker';
 import { SnapshotStore } from './snapshot-store';
 import { defaultRuntimeOptions, InputRecord, RuntimeOptions, ServiceDefinition } from './types';
 
+const FETCH_HINT_EVERY_MS = 1_000;
 const REBUILD_RETRY_MS = 1_000;
 /** How long stop() waits for a partition still rebuilding before it stops the worker anyway. */
 const STOP_WAIT_FOR_REBUILD_MS = 10_000;
@@ -32,6 +33,8 @@ interface PartitionEntry<C, E, S> {
   waitingSince: number | undefined;
   refreshTimer: NodeJS.Timeout | undefined;
   dropped: boolean;
+  /** When the fetch hint (consumer-group offset) was last committed. */
+  hintCommittedAt: number;
 }
 
 export interface ServiceRuntimeDependencies {
@@ -230,7 +233,7 @@ export class ServiceRuntime<C, E, S> {
       const started = coolDown.then(() => (created.dropped || this.stopping ? undefined : worker.start(heartbeat)));
       const created: PartitionEntry<C, E, S> = {
         worker, started, rebuilt: false, merger: new InputMerger(this.definition.inputs.map((i) => i.topic)),
-        inFlight: new Set(), paused: new Set(), pumping: false, draining: Promise.resolve(), again: false, waitingSince: undefined, refreshTimer: undefined, dropped: false,
+        inFlight: new Set(), paused: new Set(), pumping: false, draining: Promise.resolve(), again: false, waitingSince: undefined, refreshTimer: undefined, dropped: false, hintCommittedAt: 0,
       };
       started.then(
         () => {
@@ -340,7 +343,12 @@ export class ServiceRuntime<C, E, S> {
       } finally {
         entry.inFlight.clear();
       }
-      await this.commitFetchHints(partition, entry, run);
+      // The fetch hint is only a hint (a stale one costs a refetch and a skip, never a duplicate): commit it at most
+      // every FETCH_HINT_EVERY_MS while busy, and whenever the partition has drained, not one round trip per slice.
+      if (merger.totalBuffered() === 0 || Date.now() - entry.hintCommittedAt >= FETCH_HINT_EVERY_MS) {
+        entry.hintCommittedAt = Date.now();
+        await this.commitFetchHints(partition, entry);
+      }
       for (const topic of new Set(run.map((r) => r.topic))) {
         const end = merger.endOffset(topic);
         const position = worker.positionOf(topic);
@@ -372,9 +380,8 @@ export class ServiceRuntime<C, E, S> {
   }
 
   /** Consumer offsets are a fetch hint only (the positions topic is the truth): committed up to what is processed. */
-  private async commitFetchHints(partition: number, entry: PartitionEntry<C, E, S>, run: readonly InputRecord[]): Promise<void> {
-    const topics = new Set(run.map((r) => r.topic));
-    const offsets = [...topics].flatMap((topic) => {
+  private async commitFetchHints(partition: number, entry: PartitionEntry<C, E, S>): Promise<void> {
+    const offsets = this.definition.inputs.map((input) => input.topic).flatMap((topic) => {
       const position = entry.worker.positionOf(topic);
       return position === undefined ? [] : [{ topic, partition, offset: (position + 1n).toString() }];
     });

@@ -145,7 +145,7 @@ export function meteringServiceDefinition(
         async toCommands(record, context) {
           const usage = await decodeUsage(codec, record);
           const command = commandFromUsageEvent(usage, await platformTime.nowFor(record, context));
-          // A stalled clock would turn on-time usage into FUTURE_TIMESTAMP: retried once it ticks again, not rejected.
+          // A stalled clock would turn on-time usage into FUTURE_TIMESTAMP: dead-lettered as CLOCK_STALLED instead, to redrive.
           const stalledForMs = stall.stalledForMs();
           if (stalledForMs !== undefined && isAheadOfPlatformTime(instantMs(command.eventTime), Date.parse(command.now), config)) {
             throw new PlatformClockStalled(command.eventTime, command.now, stalledForMs);

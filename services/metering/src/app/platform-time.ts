@@ -1,4 +1,5 @@
 import { AvroCodec } from '@billing/avro';
+import { DomainError } from '@billing/errors';
 import { decodeClockTick, type ClockTick } from '@billing/clock';
 import { InputContext, InputRecord, readPartitionsToEnd } from '@billing/runtime';
 import { Kafka } from 'kafkajs';
@@ -134,12 +135,15 @@ export class ClockStallDetector {
 }
 
 /**
- * The realtime clock is stalled and this usage would be judged FUTURE_TIMESTAMP against its last tick: not the
- * input's fault, so not a DomainError. The runtime leaves the record unconsumed and retries it once ticks resume.
+ * The realtime clock is stalled and this usage would be judged FUTURE_TIMESTAMP against its last tick. It cannot be
+ * held in place: in the runtime's merge of inputs the ticks that would release it sort after it, so a retry would
+ * stall the partition for good. It goes to the DLQ under its own reason, which says it is not the usage's fault
+ * and is to be redriven once the clock ticks again; /ready and metering_platform_clock_stalled show the stall.
  */
-export class PlatformClockStalled extends Error {
+export class PlatformClockStalled extends DomainError {
   constructor(eventTime: string, lastTick: string, stalledForMs: number) {
-    super(`platform clock stalled for ${stalledForMs} ms (last tick ${lastTick}); usage at ${eventTime} is retried, not rejected`);
-    this.name = 'PlatformClockStalled';
+    super('CLOCK_STALLED', `platform clock stalled for ${stalledForMs} ms (last tick ${lastTick}); usage at ${eventTime} is not judged against it: redrive it once the clock ticks again`, {
+      eventTime, lastTick, stalledForMs: String(stalledForMs),
+    });
   }
 }
