@@ -40,6 +40,8 @@ export class PartitionWorker<C, E, S> {
   lastRestore: { readonly fromSnapshotOffset: string | null; readonly snapshotsSkipped: number; readonly eventsReplayed: number } | undefined;
   private producer: Producer | undefined;
   private broken = false;
+  /** The runtime let go of this worker (stop, revoke, failure): a retry in progress gives up; nothing was written. */
+  private interrupted = false;
   /** Rebuilt and counted in partitions_ready. */
   private live = false;
   /** One transaction at a time, even if callers overlap. */
@@ -143,6 +145,11 @@ export class PartitionWorker<C, E, S> {
     return [...this.states.keys()];
   }
 
+  /** Stops retrying an input (the slice being staged fails; no transaction was started for it). */
+  interrupt(): void {
+    this.interrupted = true;
+  }
+
   /** Why the partition is not ready (an input being retried), or undefined. */
   notReadyReason(): string | undefined {
     return this.retrying;
@@ -169,7 +176,7 @@ export class PartitionWorker<C, E, S> {
     const started = Date.now();
     const staged = await this.stager.stage(records, this, {
       heartbeat,
-      isStopped: () => this.broken,
+      isStopped: () => this.broken || this.interrupted,
       onRetrying: (reason) => { this.retrying = reason; },
     });
     // A slice may hold several inputs (merged by timestamp): count per topic.

@@ -58,6 +58,8 @@ export class ServiceRuntime<C, E, S> {
   private heartbeatFn: (() => Promise<void>) | undefined;
   /** Partitions whose last transaction failed: their next worker waits a moment before rebuilding. */
   private readonly coolingDown = new Set<number>();
+  /** Where fetching of each input restarts after a rewind, per partition: the next worker's merge starts there. */
+  private readonly rewoundTo = new Map<number, Map<string, bigint>>();
   private readonly options: RuntimeOptions;
   private readonly logger: WorkerLogger;
   private readonly metrics: RuntimeMetrics;
@@ -172,6 +174,10 @@ export class ServiceRuntime<C, E, S> {
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       const entry = this.workers.get(payload.partition);
       if (!entry || entry.dropped) return;
+      // kafkajs also reports stale batches (fetched before a rewind): only a batch that starts at or below what the
+      // merge has seen moves it on, or records refetched after the rewind would be taken as already delivered.
+      const fetched = entry.merger.fetchedOffset(payload.topic);
+      if (fetched !== undefined && payload.firstOffset != null && BigInt(payload.firstOffset) > fetched) return;
       entry.merger.fetchedUpTo(payload.topic, BigInt(payload.lastOffset) + 1n);
       entry.merger.learnEnd(payload.topic, BigInt(payload.highWatermark));
       this.pump(payload.partition, entry);
@@ -253,6 +259,9 @@ export class ServiceRuntime<C, E, S> {
           }, REBUILD_RETRY_MS);
         },
       );
+      const restartAt = this.rewoundTo.get(partition);
+      this.rewoundTo.delete(partition);
+      for (const [topic, offset] of restartAt ?? []) created.merger.fetchedUpTo(topic, offset);
       entry = created;
       this.workers.set(partition, entry);
       // Where every input stands (end offset, where fetching starts): the merge must not wait for an empty input.
@@ -278,7 +287,12 @@ export class ServiceRuntime<C, E, S> {
   private async onBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
     this.heartbeatFn = heartbeat;
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const current = this.workers.get(batch.partition);
+    // A worker whose transaction just failed is being dropped and fetching rewound: leave this batch unresolved (it
+    // is fetched again) rather than start its successor past the records the rewind will fetch again.
+    if (current && current.worker.isBroken && !current.dropped) return;
     const entry = this.ensureWorker(batch.partition);
+    if (isStale()) return;
     const records: InputRecord[] = batch.messages.map((m) => ({
       topic: batch.topic,
       partition: batch.partition,
@@ -312,7 +326,11 @@ export class ServiceRuntime<C, E, S> {
     }
     if (!entry.rebuilt || entry.dropped || this.stopping) return;
     entry.pumping = true;
-    entry.draining = this.drain(partition, entry).finally(() => { entry.pumping = false; });
+    entry.draining = this.drain(partition, entry).finally(() => {
+      entry.pumping = false;
+      // A batch may have arrived between drain's last look and here.
+      if (entry.again) this.pump(partition, entry);
+    });
   }
 
   private async drain(partition: number, entry: PartitionEntry<C, E, S>): Promise<void> {
@@ -333,7 +351,8 @@ export class ServiceRuntime<C, E, S> {
         this.waitForLagging(partition, entry);
         return;
       }
-      entry.waitingSince = undefined;
+      // Forced past a lagging input: stay forced until it catches up (waitForLagging clears it), not one run per wait.
+      if (!waitedTooLong) entry.waitingSince = undefined;
       for (const record of run) entry.inFlight.add(record.topic);
       try {
         await worker.process(run, () => this.heartbeat());
@@ -415,16 +434,25 @@ export class ServiceRuntime<C, E, S> {
   private drop(entry: PartitionEntry<C, E, S>, rewind: boolean): void {
     if (entry.dropped) return;
     entry.dropped = true;
+    entry.worker.interrupt();
     if (entry.refreshTimer) clearTimeout(entry.refreshTimer);
     const partition = entry.worker.partition;
     const consumer = this.consumer;
     if (!consumer || this.stopping) return;
     if (entry.paused.size > 0) consumer.resume([...entry.paused].map((topic) => ({ topic, partitions: [partition] })));
     if (!rewind || !this.assigned.has(partition)) return;
+    const restartAt = new Map<string, bigint>();
+    this.rewoundTo.set(partition, restartAt);
     for (const { topic } of this.definition.inputs) {
       const position = entry.worker.positionOf(topic);
       const from = position !== undefined ? position + 1n : entry.merger.firstOffered(topic);
-      if (from === undefined) continue;
+      if (from === undefined) {
+        // Nothing processed or buffered: fetching stays where it is (past any markers), and so does the merge.
+        const fetched = entry.merger.fetchedOffset(topic);
+        if (fetched !== undefined) restartAt.set(topic, fetched);
+        continue;
+      }
+      restartAt.set(topic, from);
       try {
         consumer.seek({ topic, partition, offset: from.toString() });
       } catch (error) {
