@@ -27,6 +27,12 @@ export function appendOnlySet<T>(members: Iterable<T> = []): AppendOnlySet<T> {
   return { positions, size: positions.size };
 }
 
+/** An AppendOnlySet (a Map of positions and a size, nothing else), as opposed to any other object. */
+export function isAppendOnlySet(value: unknown): value is AppendOnlySet<unknown> {
+  return value !== null && typeof value === 'object' && (value as { positions?: unknown }).positions instanceof Map
+    && typeof (value as { size?: unknown }).size === 'number' && Object.keys(value).length === 2;
+}
+
 function isPlainSet<T>(set: GrowingSet<T>): set is ReadonlySet<T> {
   return set instanceof Set;
 }

@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import { jsonStateCodec } from './state-codec';
+import { AppendOnlyList, AppendOnlySet, appendOnlySet, listItems, listWith, setHas, setMembers, setWith } from '../append-only';
 
 describe('jsonStateCodec', () => {
   it('round-trips Big, Map, Set, Date, bigint and non-finite numbers through JSON text', () => {
@@ -22,5 +23,22 @@ describe('jsonStateCodec', () => {
     expect(restored.endMs).toBe(Number.POSITIVE_INFINITY);
     expect(restored.floorMs).toBe(Number.NEGATIVE_INFINITY);
     expect(restored.nothing).toBeNull();
+  });
+});
+
+describe('jsonStateCodec and growing collections', () => {
+  it('writes an append-only set as the members its version sees, and a list as its visible items', () => {
+    const codec = jsonStateCodec<unknown>();
+    const older = setWith(setWith(appendOnlySet<string>(), 'a'), 'b');
+    setWith(older, 'c'); // a newer version appends to the shared structure; `older` must not carry it
+    const list = listWith(listWith({ items: [], length: 0 }, 1), 2);
+    listWith(list, 3);
+    const json = JSON.parse(JSON.stringify(codec.toJSON({ ids: older, held: list }))) as unknown;
+    expect(json).toEqual({ ids: { $aos: ['a', 'b'] }, held: { $aol: [1, 2] } });
+    const restored = codec.fromJSON(json) as { ids: AppendOnlySet<string>; held: AppendOnlyList<number> };
+    expect([...setMembers(restored.ids)]).toEqual(['a', 'b']);
+    expect(setHas(restored.ids, 'c')).toBe(false);
+    expect([...setMembers(setWith(restored.ids, 'c'))]).toEqual(['a', 'b', 'c']);
+    expect(listItems(restored.held)).toEqual([1, 2]);
   });
 });

@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { appendOnlySet, isAppendOnlySet, listItems, setMembers } from '../append-only';
 import type { StateCodec } from './types';
 
 /**
@@ -11,6 +12,10 @@ export function jsonStateCodec<S>(): StateCodec<S> {
 
 function toTagged(value: unknown): unknown {
   if (value instanceof Big) return { $big: value.toString() };
+  // A growing set is written as the members its version sees, once each: half the bytes of its position map, and
+  // never a member a later (possibly aborted) version appended to the shared structure.
+  if (isAppendOnlySet(value)) return { $aos: [...setMembers(value)].map(toTagged) };
+  if (isAppendOnlyList(value)) return { $aol: listItems(value).map(toTagged) };
   if (value instanceof Map) return { $map: [...value.entries()].map(([k, v]) => [toTagged(k), toTagged(v)]) };
   if (value instanceof Set) return { $set: [...value].map(toTagged) };
   if (value instanceof Date) return { $date: value.toISOString() };
@@ -31,6 +36,11 @@ function fromTagged(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     const o = value as Record<string, unknown>;
     if ('$big' in o) return new Big(o.$big as string);
+    if ('$aos' in o) return appendOnlySet((o.$aos as unknown[]).map(fromTagged));
+    if ('$aol' in o) {
+      const items = (o.$aol as unknown[]).map(fromTagged);
+      return { items, length: items.length };
+    }
     if ('$map' in o) return new Map((o.$map as [unknown, unknown][]).map(([k, v]) => [fromTagged(k), fromTagged(v)]));
     if ('$set' in o) return new Set((o.$set as unknown[]).map(fromTagged));
     if ('$date' in o) return new Date(o.$date as string);
@@ -41,4 +51,9 @@ function fromTagged(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+function isAppendOnlyList(value: unknown): value is { items: unknown[]; length: number } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Array.isArray((value as { items?: unknown }).items)
+    && typeof (value as { length?: unknown }).length === 'number' && Object.keys(value).length === 2;
 }
