@@ -286,6 +286,42 @@ describe('runtime hardening (real broker and PostgreSQL)', () => {
     expect(await readTopic(kafka, sideTopic)).toHaveLength(0); // the aborted record never became visible
   });
 
+  it('processes every input exactly once when inputs keep arriving while a failed transaction is rebuilt', async () => {
+    const name = `sample_txn2_${runId()}`;
+    const topics = sampleTopics(name);
+    await freshTopics(topics);
+    const sideTopic = `${name}.side.v1`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: sideTopic, numPartitions: PARTITIONS, replicationFactor: 1, configEntries: [{ name: 'max.message.bytes', value: '1024' }] }] });
+    await admin.disconnect();
+    const base = sampleServiceDefinition(catalogCodec, name, topics);
+    let failures = 0;
+    // The broker refuses the first two attempts of one record's slice: two rebuilds while more inputs stream in.
+    const definition: SampleDefinition = {
+      ...base,
+      extraOutputs: async (aggregateKey, event) => {
+        if (event.commandId !== 'c-150' || failures >= 2) return [];
+        failures++;
+        return [{ topic: sideTopic, key: aggregateKey, value: Buffer.alloc(8 * 1024) }];
+      },
+    };
+    const expected: string[] = [];
+    await run(definition, async (runtime) => {
+      await runtime.waitUntilReady();
+      for (let batch = 0; batch < 30; batch++) {
+        const commands = Array.from({ length: 20 }, (_, i) => deposit('acct-s', `c-${batch * 20 + i}`, '1'));
+        expected.push(...commands.map((c) => c.commandId));
+        await send(producer, topics.commands, commands);
+      }
+      await eventually(async () => (failures >= 2 ? true : undefined), 60_000, 'two failed transactions');
+      await runtime.waitUntilCaughtUp();
+      const state = runtime.worker(partitionForKey('acct-s', PARTITIONS))!.stateOf('acct-s') as Extract<Account, { status: 'open' }>;
+      expect(state.balance.toString()).toBe('600');
+    }, { options: { batchRecordsMax: 10 } });
+    expect((await commandIdsOf(kafka, definition)).sort()).toEqual(expected.sort());
+  });
+
   it('writes byte-identical events and dead letters when the same inputs are replayed onto fresh topics', async () => {
     const name = `sample_det_${runId()}`;
     const first = sampleTopics(name);
