@@ -2,24 +2,20 @@ import Big from 'big.js';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Kafka, Producer } from 'kafkajs';
-import { DataSource } from 'typeorm';
 import { AvroCodec, CatalogSchemaRegistry, frame, HttpSchemaRegistry, unframe } from '@billing/avro';
 import { DomainError } from '@billing/errors';
-import { openServiceDatabase, partitionForKey, ServiceDefinition, ServiceRuntime, ServiceRuntimeDependencies } from '@billing/runtime';
+import { partitionForKey, ServiceDefinition, ServiceRuntime, ServiceRuntimeDependencies } from '@billing/runtime';
 import { startTelemetry } from '@billing/telemetry';
-import { createTestTopics, eventually, readTopic, runId, testKafka, TestSchemaRegistry } from '@billing/testing/kafka';
+import { createTestTopics, eventually, readTopic, runId, TestSchemaRegistry } from '@billing/testing/kafka';
 import { Account, AccountCommand, AccountEvent } from '../sample/domain/account';
 import { encodeSampleCommand, SampleCommandWire, sampleServiceDefinition, sampleTopics, SampleTopics } from '../sample/app/definition';
+import { brokerTestSetup, deposit } from './broker-setup';
 
 type SampleDefinition = ServiceDefinition<AccountCommand, AccountEvent, Account>;
 
 const PARTITIONS = 4;
 const catalogCodec = new AvroCodec(new CatalogSchemaRegistry());
 const quiet = { info: () => undefined, warn: () => undefined, error: (m: string, f?: object) => console.error(m, f) };
-
-function deposit(accountId: string, commandId: string, amount: string, issuedAt = '2026-01-01T00:00:00.000Z'): SampleCommandWire {
-  return { accountId, commandId, kind: 'Deposit', amount: new Big(amount), issuedAt };
-}
 
 async function send(producer: Producer, topic: string, commands: SampleCommandWire[], codec = catalogCodec): Promise<void> {
   const messages = await Promise.all(commands.map(async (c) => ({ key: c.accountId, value: await encodeSampleCommand(codec, c) })));
@@ -38,27 +34,7 @@ async function commandIdsOf(kafka: Kafka, definition: SampleDefinition): Promise
 describe('runtime hardening (real broker and PostgreSQL)', () => {
   let kafka: Kafka;
   let producer: Producer;
-  const dataSources: DataSource[] = [];
-
-  beforeAll(async () => {
-    kafka = testKafka('hardening-it');
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    await producer.disconnect();
-    for (const ds of dataSources) {
-      await ds.query(`DROP SCHEMA IF EXISTS "${(ds.options as { schema?: string }).schema}" CASCADE`).catch(() => undefined);
-      await ds.destroy().catch(() => undefined);
-    }
-  });
-
-  async function database(name: string) {
-    const ds = await openServiceDatabase(name);
-    dataSources.push(ds);
-    return ds;
-  }
+  const { database } = brokerTestSetup('hardening-it', (k, p) => { kafka = k; producer = p; });
 
   async function freshTopics(topics: SampleTopics, only?: (keyof SampleTopics)[]) {
     const roles = only ?? (['commands', 'events', 'deadLetters', 'positions'] as const);
@@ -358,7 +334,7 @@ describe('runtime hardening (real broker and PostgreSQL)', () => {
     await admin.connect();
     await eventually(async () => admin.deleteGroups([name]).then(() => true, () => undefined), 30_000, 'the group to be deleted');
     await admin.disconnect();
-    for (const ds of dataSources) if ((ds.options as { schema?: string }).schema === name) await ds.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+    await (await database(name)).query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
     const replayed = await once(second);
     expect(replayed.events).toEqual(written.events);
     expect(replayed.letters).toEqual(written.letters);

@@ -5,12 +5,12 @@
  */
 import Big from 'big.js';
 import { Kafka, Producer } from 'kafkajs';
-import { DataSource } from 'typeorm';
 import { AvroCodec, CatalogSchemaRegistry } from '@billing/avro';
-import { openServiceDatabase, ServiceDefinition, ServiceRuntime } from '@billing/runtime';
-import { createTestTopics, readTopic, runId, testKafka } from '@billing/testing/kafka';
+import { ServiceDefinition, ServiceRuntime } from '@billing/runtime';
+import { createTestTopics, readTopic, runId } from '@billing/testing/kafka';
 import { Account, AccountCommand, AccountEvent } from '../sample/domain/account';
 import { encodeSampleCommand, sampleServiceDefinition, sampleTopics } from '../sample/app/definition';
+import { brokerTestSetup } from './broker-setup';
 
 jest.setTimeout(120_000);
 
@@ -21,21 +21,7 @@ const BASE_MS = Date.parse('2026-01-01T00:00:00.000Z');
 describe('order of inputs (real broker and PostgreSQL)', () => {
   let kafka: Kafka;
   let producer: Producer;
-  const dataSources: DataSource[] = [];
-
-  beforeAll(async () => {
-    kafka = testKafka('input-order-it');
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    await producer.disconnect();
-    for (const ds of dataSources) {
-      await ds.query(`DROP SCHEMA IF EXISTS "${(ds.options as { schema?: string }).schema}" CASCADE`).catch(() => undefined);
-      await ds.destroy().catch(() => undefined);
-    }
-  });
+  const { database } = brokerTestSetup('input-order-it', (k, p) => { kafka = k; producer = p; });
 
   /** Deposits to one account (one partition), each with an explicit CreateTime. */
   async function send(topic: string, deposits: [commandId: string, atMs: number][]): Promise<void> {
@@ -68,8 +54,7 @@ describe('order of inputs (real broker and PostgreSQL)', () => {
     await send(topics.commands, [['c-10', 10], ['c-30', 30], ['c-50', 50], ['c-70', 70]]);
     await send(second, [['a-20', 20], ['a-30', 30], ['a-60', 60], ['a-90', 90]]);
 
-    const dataSource = await openServiceDatabase(name);
-    dataSources.push(dataSource);
+    const dataSource = await database(name);
     const runtime = new ServiceRuntime(definition, { kafka, dataSource, logger: silent, options: { batchRecordsMax: 3 } });
     await runtime.start();
     try {

@@ -1,12 +1,12 @@
 import Big from 'big.js';
 import { Kafka, Producer } from 'kafkajs';
-import { DataSource } from 'typeorm';
 import { AvroCodec, CatalogSchemaRegistry } from '@billing/avro';
-import { InvariantViolation, openServiceDatabase, ProjectionRunner, ServiceRuntime } from '@billing/runtime';
-import { createTestTopics, readTopic, runId, testKafka } from '@billing/testing/kafka';
+import { InvariantViolation, ProjectionRunner, ServiceRuntime } from '@billing/runtime';
+import { createTestTopics, readTopic, runId } from '@billing/testing/kafka';
 import { Account } from '../sample/domain/account';
 import { encodeSampleCommand, SampleCommandWire, sampleServiceDefinition, sampleTopics } from '../sample/app/definition';
 import { sampleBalancesProjection } from '../sample/app/projection';
+import { brokerTestSetup, deposit } from './broker-setup';
 
 const codec = new AvroCodec(new CatalogSchemaRegistry());
 const silent = { info: () => undefined, warn: () => undefined, error: (m: string, f?: object) => console.error(m, f) };
@@ -25,34 +25,10 @@ async function produceCommands(producer: Producer, topic: string, commands: Samp
   for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic, messages: messages.slice(i, i + 1000), acks: -1 });
 }
 
-function deposit(accountId: string, commandId: string, amount: string, issuedAt = '2026-01-01T00:00:00.000Z'): SampleCommandWire {
-  return { accountId, commandId, kind: 'Deposit', amount: new Big(amount), issuedAt };
-}
-
 describe('event-sourced runtime (real broker and PostgreSQL)', () => {
   let kafka: Kafka;
   let producer: Producer;
-  const dataSources: DataSource[] = [];
-
-  beforeAll(async () => {
-    kafka = testKafka('runtime-it');
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    await producer.disconnect();
-    for (const ds of dataSources) {
-      await ds.query(`DROP SCHEMA IF EXISTS "${(ds.options as { schema?: string }).schema}" CASCADE`).catch(() => undefined);
-      await ds.destroy().catch(() => undefined);
-    }
-  });
-
-  async function database(name: string) {
-    const ds = await openServiceDatabase(name);
-    dataSources.push(ds);
-    return ds;
-  }
+  const { database } = brokerTestSetup('runtime-it', (k, p) => { kafka = k; producer = p; });
 
   it('sends a poison record and undecodable bytes to the dead-letter topic with their reason, and processes the records after them', async () => {
     const { name, topics } = await freshSample(kafka);
