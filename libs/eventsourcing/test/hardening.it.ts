@@ -41,6 +41,14 @@ describe('runtime hardening (real broker and PostgreSQL)', () => {
     await createTestTopics(kafka, roles.map((role) => ({ name: topics[role], compact: role === 'positions' })), PARTITIONS);
   }
 
+  /** A fresh copy of the sample service: its name, its own topics, and its definition on the catalog codec. */
+  async function freshSample(prefix: string) {
+    const name = `${prefix}_${runId()}`;
+    const topics = sampleTopics(name);
+    await freshTopics(topics);
+    return { name, topics, base: sampleServiceDefinition(catalogCodec, name, topics) };
+  }
+
   async function run<T>(definition: SampleDefinition, body: (runtime: ServiceRuntime<AccountCommand, AccountEvent, Account>) => Promise<T>, extra: Partial<ServiceRuntimeDependencies> = {}) {
     const runtime = new ServiceRuntime(definition, { kafka, dataSource: await database(definition.name), logger: quiet, ...extra });
     await runtime.start();
@@ -117,10 +125,7 @@ describe('runtime hardening (real broker and PostgreSQL)', () => {
   });
 
   it('dead-letters an input whose event cannot be encoded, keeps its state untouched, and goes on', async () => {
-    const name = `sample_enc_${runId()}`;
-    const topics = sampleTopics(name);
-    await freshTopics(topics);
-    const base = sampleServiceDefinition(catalogCodec, name, topics);
+    const { topics, base } = await freshSample('sample_enc');
     // A decider bug for one input: an amount with 13 fractional digits does not fit decimal(38, 12).
     const definition: SampleDefinition = {
       ...base,
@@ -149,10 +154,7 @@ describe('runtime hardening (real broker and PostgreSQL)', () => {
   });
 
   it('counts and logs a LIMIT_EXCEEDED rejection by its limit, and serves the next inputs', async () => {
-    const name = `sample_limit_${runId()}`;
-    const topics = sampleTopics(name);
-    await freshTopics(topics);
-    const base = sampleServiceDefinition(catalogCodec, name, topics);
+    const { name, topics, base } = await freshSample('sample_limit');
     // A limit input can reach (a customer's dedup window, say): a typed rejection of that input, never a stop.
     const definition: SampleDefinition = {
       ...base,
@@ -189,10 +191,7 @@ describe('runtime hardening (real broker and PostgreSQL)', () => {
   });
 
   it('dead-letters a record that arrived on another partition than its key hashes to', async () => {
-    const name = `sample_part_${runId()}`;
-    const topics = sampleTopics(name);
-    await freshTopics(topics);
-    const definition = sampleServiceDefinition(catalogCodec, name, topics);
+    const { topics, base: definition } = await freshSample('sample_part');
     const right = partitionForKey('acct-w', PARTITIONS);
     const wrong = (right + 1) % PARTITIONS;
     await producer.send({
@@ -215,9 +214,7 @@ describe('runtime hardening (real broker and PostgreSQL)', () => {
   });
 
   it('leaves state and positions untouched when a transaction fails, then processes the batch exactly once', async () => {
-    const name = `sample_txn_${runId()}`;
-    const topics = sampleTopics(name);
-    await freshTopics(topics);
+    const { name, topics, base } = await freshSample('sample_txn');
     // A real broker refusal inside the transaction: a record over the topic's max.message.bytes.
     const sideTopic = `${name}.side.v1`;
     const admin = kafka.admin();
@@ -228,7 +225,6 @@ describe('runtime hardening (real broker and PostgreSQL)', () => {
       return metadata?.topics[0]?.partitions.filter((p) => p.leader >= 0).length === PARTITIONS ? true : undefined;
     }, 30_000, 'the side topic');
     await admin.disconnect();
-    const base = sampleServiceDefinition(catalogCodec, name, topics);
     let failures = 0;
     const definition: SampleDefinition = {
       ...base,
@@ -263,15 +259,12 @@ describe('runtime hardening (real broker and PostgreSQL)', () => {
   });
 
   it('processes every input exactly once when inputs keep arriving while a failed transaction is rebuilt', async () => {
-    const name = `sample_txn2_${runId()}`;
-    const topics = sampleTopics(name);
-    await freshTopics(topics);
+    const { name, topics, base } = await freshSample('sample_txn2');
     const sideTopic = `${name}.side.v1`;
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: sideTopic, numPartitions: PARTITIONS, replicationFactor: 1, configEntries: [{ name: 'max.message.bytes', value: '1024' }] }] });
     await admin.disconnect();
-    const base = sampleServiceDefinition(catalogCodec, name, topics);
     let failures = 0;
     // The broker refuses the first two attempts of one record's slice: two rebuilds while more inputs stream in.
     const definition: SampleDefinition = {
