@@ -2,3 +2,4 @@ export * from './given-when-then';
 export * from './crm-deals';
 export * from './usage-spread';
 export * from './purity';
+export * from './scenario-a-terms';

@@ -1,6 +1,7 @@
 import { Big } from '@billing/money';
 import { DealAmended, DealCancelled, DealClosedWon, DealRenewed } from './commands';
-import { ContractTerms, UsageLine } from './terms';
+import { acmeTokensLine } from '@billing/testing';
+import { ContractTerms } from './terms';
 
 /** Scenario A of ACCEPTANCE.md: Acme Bank's deal, as the CRM connector publishes it on 2026-01-01. */
 export const ACME_CUSTOMER_ID = 'cust-acme-bank';
@@ -8,21 +9,7 @@ export const ACME_DEAL_ID = '006ACME0001';
 export const ACME_CRM_SOURCE = 'salesforce';
 export const ACME_CONTRACT_ID = 'salesforce-006ACME0001';
 
-export const acmeTokensLine: UsageLine = {
-  kind: 'usage',
-  lineId: 'line-tokens',
-  productCode: 'ai-tokens',
-  description: 'LLM tokens',
-  meterCode: 'tokens',
-  aggregation: 'sum',
-  pricingModel: { model: 'per_unit', unitPrice: new Big('0.004'), unitQuantity: new Big('1000') },
-  includedUnitsPerMonth: new Big('10000000'),
-  commit: { scope: 'pooled_quarterly', trueUp: true, minimumSpendPerPeriod: null },
-  overagePolicy: 'bill',
-  thresholdPercents: [],
-  discounts: [{ kind: 'overage_after_commit', percent: new Big('20') }],
-  ramps: [],
-};
+export { acmeTokensLine };
 
 export const acmeTerms: ContractTerms = {
   customer: {

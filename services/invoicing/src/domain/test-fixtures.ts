@@ -2,6 +2,7 @@
 import type { ContractTerms, Customer, PriceLine, RecurringFeeLine, SeatLine, UsageLine } from '@billing/contract-terms';
 import { fold } from '@billing/eventsourcing';
 import { Big } from '@billing/money';
+import { acmeTokensLine as scenarioATokensLine } from '@billing/testing';
 import type {
   ClockTicked,
   ContractVersionReceived,
@@ -59,22 +60,8 @@ export function seats(count: number, unitPrice: string, overrides: Partial<SeatL
   };
 }
 
-/** Scenario A's tokens line: 10,000,000 included per month, pooled quarterly, 0.004 per 1,000 with 20% off the overage. */
-export const acmeTokensLine: UsageLine = {
-  kind: 'usage',
-  lineId: 'line-tokens',
-  productCode: 'ai-tokens',
-  description: 'LLM tokens overage',
-  meterCode: 'tokens',
-  aggregation: 'sum',
-  pricingModel: { model: 'per_unit', unitPrice: new Big('0.004'), unitQuantity: new Big('1000') },
-  includedUnitsPerMonth: new Big('10000000'),
-  commit: { scope: 'pooled_quarterly', trueUp: true, minimumSpendPerPeriod: null },
-  overagePolicy: 'bill',
-  thresholdPercents: [],
-  discounts: [{ kind: 'overage_after_commit', percent: new Big('20') }],
-  ramps: [],
-};
+/** Scenario A's tokens line (libs/testing), named on invoices as its overage. */
+export const acmeTokensLine: UsageLine = { ...scenarioATokensLine, description: 'LLM tokens overage' };
 
 export function terms(priceLines: readonly PriceLine[], overrides: Partial<ContractTerms> = {}): ContractTerms {
   return {
