@@ -174,6 +174,10 @@ export class ServiceRuntime<C, E, S> {
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       const entry = this.workers.get(payload.partition);
       if (!entry || entry.dropped) return;
+      // A batch with records moves the merge in onBatch, and only if it was offered there: one that onBatch turned
+      // away (stale, or its worker failing) must not count as fetched, or its records would be dropped when they
+      // come again.
+      if (payload.batchSize > 0) return;
       // kafkajs also reports stale batches (fetched before a rewind): only a batch that starts at or below what the
       // merge has seen moves it on, or records refetched after the rewind would be taken as already delivered.
       const fetched = entry.merger.fetchedOffset(payload.topic);
@@ -303,6 +307,8 @@ export class ServiceRuntime<C, E, S> {
       timestamp: m.timestamp,
     }));
     entry.merger.offer(batch.topic, records);
+    // The batch's last offset counts trailing transaction markers and aborted records: fetched too.
+    entry.merger.fetchedUpTo(batch.topic, BigInt(batch.lastOffset()) + 1n);
     entry.merger.learnEnd(batch.topic, BigInt(batch.highWatermark));
     const last = batch.messages[batch.messages.length - 1].offset;
     // Fetch on; the committed consumer offset (the fetch hint) still moves only with what is processed.
