@@ -125,7 +125,10 @@ export class ServiceRuntime<C, E, S> {
         }
         const behind = ends.filter(([key, topic, partition, end]) => {
           if (end === 0n) return false;
-          const done = [this.drainedUpTo(topic, partition), committed.get(key), this.worker(partition)?.positionOf(topic)]
+          // The group's committed offset only stands in for a partition this instance has not rebuilt: it may have been
+          // written by another instance (or run) over other positions, so it must not end the wait for a live one.
+          const live = this.workers.get(partition)?.rebuilt === true;
+          const done = [this.drainedUpTo(topic, partition), live ? undefined : committed.get(key), this.worker(partition)?.positionOf(topic)]
             .reduce<bigint>((a, b) => (b !== undefined && b > a ? b : a), -1n);
           return done < end - 1n;
         });
